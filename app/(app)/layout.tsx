@@ -1,0 +1,25 @@
+import { getTranslations } from "next-intl/server";
+import { redirect } from "next/navigation";
+import { getActor } from "@/server/auth/session";
+import { can } from "@/server/auth/permissions";
+import { AppShell, type TNavItem } from "@/app/_components/shell/app-shell";
+
+export default async function AppLayout({ children }: { children: React.ReactNode }) {
+  const actor = await getActor();
+  if (!actor) redirect("/sign-in");
+  const t = await getTranslations();
+  const nav: TNavItem[] = [
+    { href: "/projects", label: t("nav.projects"), icon: "projects" },
+    ...(can(actor.role, "user.manage")
+      ? ([
+          { href: "/admin/users", label: t("nav.users"), icon: "users", section: t("nav.admin") },
+          { href: "/admin/units", label: t("nav.units"), icon: "units", section: t("nav.admin") },
+        ] satisfies TNavItem[])
+      : []),
+  ];
+  return (
+    <AppShell nav={nav} user={{ name: actor.name, email: actor.email, role: t(`enums.role.${actor.role}`), unitName: actor.unitName }}>
+      {children}
+    </AppShell>
+  );
+}

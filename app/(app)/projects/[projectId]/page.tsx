@@ -1,0 +1,161 @@
+import { Pencil } from "lucide-react";
+import { getLocale, getTranslations } from "next-intl/server";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { TRPCError } from "@trpc/server";
+import { serverApi } from "@/app/_lib/trpc/server";
+import { ButtonLink } from "@/app/_components/ui/button";
+import { Badge, Card, CardHeader, DescriptionList, PageHeader } from "@/app/_components/ui/misc";
+import { DateTime, Money, StageBadge, StatusBadge } from "@/app/_components/domain";
+import { COUNTRIES, PROVINCES } from "@/lib/regions";
+import { daysBetween, todayCN } from "@/lib/dates";
+import { can } from "@/server/auth/permissions";
+import { StageMoveButton } from "./stage-move-dialog";
+import { ContactsCard } from "./contacts-card";
+
+async function load(id: string) {
+  const api = await serverApi();
+  try {
+    return await Promise.all([api.projects.get({ id }), api.me.get(), api.units.list()]);
+  } catch (err) {
+    // out of scope answers exactly like missing: a 404 page
+    if (err instanceof TRPCError && (err.code === "NOT_FOUND" || err.code === "BAD_REQUEST")) notFound();
+    throw err;
+  }
+}
+
+export async function generateMetadata({ params }: { params: Promise<{ projectId: string }> }) {
+  const { projectId } = await params;
+  const api = await serverApi();
+  const p = await api.projects.get({ id: projectId }).catch(() => null);
+  return { title: p ? `${p.code} ${p.name}` : (await getTranslations("errors"))("notFound") };
+}
+
+export default async function ProjectPage({ params }: { params: Promise<{ projectId: string }> }) {
+  const { projectId } = await params;
+  const [p, me, units] = await load(projectId);
+  const t = await getTranslations();
+  const locale = await getLocale();
+  const currency = p.capitalType === "foreign" ? "USD" : "CNY";
+  const writable = can(me!.role, "project.write");
+  const origin = p.investor.originCountry
+    ? COUNTRIES.find((c) => c.code === p.investor.originCountry)
+    : (PROVINCES.find((x) => x.code === p.investor.originRegion) ?? units.find((u) => u.code === p.investor.originRegion) ?? null);
+  const originName = origin ? ("zh" in origin ? (locale === "en" ? origin.en : origin.zh) : origin.name) : null;
+
+  return (
+    <>
+      <PageHeader
+        title={p.name}
+        actions={
+          writable && (
+            <>
+              <ButtonLink href={`/projects/${p.id}/edit`} data-testid="edit-project">
+                <Pencil className="size-4" aria-hidden />
+                {t("common.edit")}
+              </ButtonLink>
+              <StageMoveButton project={{ id: p.id, version: p.version, stage: p.stage, status: p.status, currency }} />
+            </>
+          )
+        }
+      >
+        <nav className="mb-1 text-xs text-slate-500">
+          <Link href="/projects" className="hover:text-slate-800">{t("projects.title")}</Link>
+          <span className="mx-1.5">/</span>
+          <span className="font-mono">{p.code}</span>
+        </nav>
+        <div className="mb-2 flex flex-wrap items-center gap-1.5" data-testid="project-badges">
+          <StageBadge stage={p.stage} />
+          <StatusBadge status={p.status} />
+          <Badge tone={p.capitalType === "foreign" ? "violet" : "slate"}>{t(`enums.capitalType.${p.capitalType}`)}</Badge>
+          <Badge tone="blue">{t(`enums.originClass.${p.originClass}`)}</Badge>
+          {p.isMajor && <Badge tone="amber">{t("project.major")}</Badge>}
+          {p.isEmerging && <Badge tone="green">{t("project.emerging")}</Badge>}
+        </div>
+      </PageHeader>
+
+      <div className="grid gap-5 xl:grid-cols-3">
+        <div className="space-y-5 xl:col-span-2">
+          <Card>
+            <CardHeader title={t("project.details")} />
+            <div className="px-5 py-4">
+              <DescriptionList
+                items={[
+                  { label: t("project.code"), value: <span className="font-mono">{p.code}</span> },
+                  { label: t("project.unit"), value: p.unit.name },
+                  { label: t("project.owner"), value: p.owner?.name },
+                  { label: t("project.industry"), value: t(`enums.industry.${p.industry}`) },
+                  { label: t("project.sourceChannel"), value: t(`enums.sourceChannel.${p.sourceChannel}`) },
+                  { label: t("project.plannedAmount"), value: <Money value={p.plannedAmount} currency={currency} /> },
+                  { label: t("project.signedAmount"), value: <Money value={p.signedAmount} currency={currency} /> },
+                  { label: t("project.signedOn"), value: p.signedOn },
+                  { label: t("project.daysInStage"), value: t("project.daysSince", { days: daysBetween(p.stageSince, todayCN()), date: p.stageSince }) },
+                  { label: t("project.registeredOn"), value: p.registeredOn },
+                  { label: t("project.constructionOn"), value: p.constructionOn },
+                  { label: t("project.productionOn"), value: p.productionOn },
+                  ...(p.status !== "active" && p.statusReason ? [{ label: t("project.statusReason"), value: p.statusReason, wide: true }] : []),
+                  { label: t("project.notes"), value: p.notes ? <span className="whitespace-pre-line">{p.notes}</span> : null, wide: true },
+                ]}
+              />
+            </div>
+          </Card>
+
+          <Card>
+            <CardHeader title={t("project.timeline")} description={t("project.timelineHint")} />
+            <ol className="px-5 py-4" data-testid="stage-timeline">
+              {p.events.map((e, i) => (
+                <li key={e.id} className="relative flex gap-4 pb-5 last:pb-0">
+                  {i < p.events.length - 1 && <span className="absolute top-5 left-[7px] h-full w-px bg-slate-200" aria-hidden />}
+                  <span className={`relative mt-1 size-3.5 shrink-0 rounded-full ring-4 ring-white ${i === 0 ? "bg-brand-600" : "bg-slate-300"}`} aria-hidden />
+                  <div className="min-w-0 flex-1">
+                    <div className="flex flex-wrap items-center gap-1.5 text-sm">
+                      {e.fromStage && e.fromStage !== e.toStage && (
+                        <>
+                          <StageBadge stage={e.fromStage} />
+                          <span className="text-slate-400">→</span>
+                        </>
+                      )}
+                      <StageBadge stage={e.toStage} />
+                      {(e.fromStatus !== e.toStatus || e.toStatus !== "active") && <StatusBadge status={e.toStatus} />}
+                      {e.signedAmount && (
+                        <span className="text-slate-600">
+                          {t("project.signedFor")} <Money value={e.signedAmount} currency={currency} />
+                        </span>
+                      )}
+                    </div>
+                    <p className="mt-1 text-xs text-slate-500">
+                      <span className="font-medium text-slate-700" data-testid="event-business-date">{t("project.businessDate")} {e.businessDate}</span>
+                      {" · "}
+                      {e.actorName ?? t("common.system")}
+                      {" · "}
+                      {t("project.recordedAt")} <DateTime value={e.recordedAt} />
+                    </p>
+                    {e.reason && <p className="mt-1 text-sm text-red-700">{t("project.reason")}：{e.reason}</p>}
+                    {e.note && <p className="mt-1 text-sm whitespace-pre-line text-slate-700">{e.note}</p>}
+                  </div>
+                </li>
+              ))}
+            </ol>
+          </Card>
+        </div>
+
+        <div className="space-y-5">
+          <Card>
+            <CardHeader title={t("investor.title")} />
+            <div className="px-5 py-4">
+              <p className="font-medium text-slate-900" data-testid="investor-name">{p.investor.name}</p>
+              <DescriptionList
+                className="mt-3 !grid-cols-1"
+                items={[
+                  { label: t("investor.creditCode"), value: p.investor.creditCode && <span className="font-mono">{p.investor.creditCode}</span> },
+                  { label: t("investor.origin"), value: originName },
+                ]}
+              />
+            </div>
+          </Card>
+          <ContactsCard investorId={p.investor.id} contacts={p.contacts} writable={writable} />
+        </div>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,101 @@
+// The administrators' command line: `npm run cli -- <command>`, on the same database as the app
+// (DATABASE_URL, else PGlite in PGLITE_DIR or ./data). Every command calls the same services as
+// the web app.
+import { randomBytes } from "node:crypto";
+import { Command, Option } from "commander";
+import { eq } from "drizzle-orm";
+import { users } from "@/db/schema";
+import { DEMO_LOGINS, isDatabaseEmpty, seedDemo } from "@/db/seed/demo";
+import { ROLES, UNIT_KINDS } from "@/lib/domain";
+import { SYSTEM_ACTOR } from "@/server/auth/actor";
+import { createRootUnit, createUnit, getUnit } from "@/server/units/units";
+import { createUser, resetPassword } from "@/server/users/users";
+import { db, run } from "./run";
+
+const program = new Command("cli").description("Investment project pipeline tracker — administration").showHelpAfterError();
+const out = (s: string) => process.stdout.write(`${s}\n`);
+const generatedPassword = () => randomBytes(9).toString("base64url");
+
+const dbCmd = program.command("db").description("database: migrate, seed");
+dbCmd
+  .command("migrate")
+  .description("apply pending migrations")
+  .action(() =>
+    run(async () => {
+      await db(); // opening migrates
+      out("migrations applied");
+    }),
+  );
+dbCmd
+  .command("seed")
+  .description("load the deterministic demo data (Liaoning) into an empty database")
+  .option("--seed <n>", "random seed", "20260101")
+  .option("--projects <n>", "number of projects", "480")
+  .option("--password <p>", "password of the demo users (default: $DEMO_PASSWORD, else generated)")
+  .action((o: { seed: string; projects: string; password?: string }) =>
+    run(async () => {
+      const d = await db();
+      if (!(await isDatabaseEmpty(d))) throw new Error("the database already has data; demo data goes only into an empty database");
+      const password = o.password ?? process.env.DEMO_PASSWORD ?? generatedPassword();
+      const summary = await seedDemo(d, { password, seed: Number(o.seed), projects: Number(o.projects) });
+      out(`demo data: ${summary.projects} projects, ${summary.tranches} tranches, ${summary.investors} investors, ${summary.users} users`);
+      for (const u of DEMO_LOGINS) out(`  ${u.role.padEnd(6)} ${u.email.padEnd(24)} ${u.unit}`);
+      out(`  password: ${password}`);
+    }),
+  );
+
+const unitCmd = program.command("unit").description("units");
+unitCmd
+  .command("add")
+  .description("add a unit; without --parent, the root (home province) of an empty installation")
+  .requiredOption("--code <code>", "unit code, e.g. 210000")
+  .requiredOption("--name <name>", "unit name, e.g. 辽宁省")
+  .option("--parent <code>", "parent unit code")
+  .addOption(new Option("--kind <kind>", "unit kind").choices(UNIT_KINDS).default("city"))
+  .action((o: { code: string; name: string; parent?: string; kind: (typeof UNIT_KINDS)[number] }) =>
+    run(async () => {
+      const d = await db();
+      const unit = o.parent
+        ? await createUnit(d, SYSTEM_ACTOR, { code: o.code, name: o.name, kind: o.kind, parentId: (await getUnit(d, SYSTEM_ACTOR, o.parent)).id })
+        : await createRootUnit(d, { code: o.code, name: o.name });
+      out(`unit ${unit.code} ${unit.name} added`);
+    }),
+  );
+
+const userCmd = program.command("user").description("users");
+userCmd
+  .command("add")
+  .description("add a user")
+  .requiredOption("--email <email>")
+  .requiredOption("--name <name>")
+  .addOption(new Option("--role <role>").choices(ROLES).makeOptionMandatory())
+  .requiredOption("--unit <code>", "unit code")
+  .option("--password <password>", "at least 8 characters (default: generated and printed)")
+  .action((o: { email: string; name: string; role: (typeof ROLES)[number]; unit: string; password?: string }) =>
+    run(async () => {
+      const d = await db();
+      const unit = await getUnit(d, SYSTEM_ACTOR, o.unit);
+      const password = o.password ?? generatedPassword();
+      const u = await createUser(d, SYSTEM_ACTOR, { email: o.email, name: o.name, role: o.role, unitId: unit.id, password });
+      out(`user ${u.email} (${u.role}, ${unit.code} ${unit.name}) added`);
+      if (!o.password) out(`password: ${password}`);
+    }),
+  );
+userCmd
+  .command("password")
+  .description("set a user's password (their sessions end)")
+  .requiredOption("--email <email>")
+  .option("--password <password>", "default: generated and printed")
+  .action((o: { email: string; password?: string }) =>
+    run(async () => {
+      const d = await db();
+      const [u] = await d.select({ id: users.id }).from(users).where(eq(users.email, o.email.trim().toLowerCase()));
+      if (!u) throw new Error(`no user with email ${o.email}`);
+      const password = o.password ?? generatedPassword();
+      await resetPassword(d, SYSTEM_ACTOR, { id: u.id, password });
+      out(`password of ${o.email} changed`);
+      if (!o.password) out(`password: ${password}`);
+    }),
+  );
+
+program.parseAsync(process.argv);

@@ -1,0 +1,42 @@
+// Shared plumbing for CLI commands: open the database once, print errors in the operator's language
+// on stderr, and exit non-zero on failure.
+import { ZodError } from "zod";
+import { DatabaseInUseError, openFromEnv, type DbHandle } from "@/db/client";
+import { AppError } from "@/server/lib/errors";
+import { translate, type TLocale } from "@/server/lib/i18n";
+
+export const cliLocale: TLocale = /^zh/i.test(process.env.CLI_LANG ?? process.env.LANG ?? "") ? "zh-CN" : "en";
+
+let handle: DbHandle | undefined;
+export async function db() {
+  handle ??= await openFromEnv();
+  return handle.db;
+}
+
+export function describeError(err: unknown): string {
+  if (err instanceof DatabaseInUseError) return err.message;
+  if (err instanceof AppError) {
+    const fields = Object.entries(err.fields ?? {}).map(([k, v]) => `  ${k}: ${translate(cliLocale, v.key, v.values)}`);
+    return [translate(cliLocale, err.msg.key, err.msg.values), ...fields].join("\n");
+  }
+  if (err instanceof ZodError)
+    return [
+      translate(cliLocale, "errors.invalidInput"),
+      ...err.issues.map((i) => `  ${i.path.join(".") || "input"}: ${i.message.startsWith("errors.") ? translate(cliLocale, i.message) : i.message}`),
+    ].join("\n");
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Run a command body; errors go to stderr with exit code 1, the database is always closed. */
+export async function run(body: () => Promise<void>) {
+  let code = 0;
+  try {
+    await body();
+  } catch (err) {
+    process.stderr.write(`error: ${describeError(err)}\n`);
+    code = 1;
+  } finally {
+    await handle?.close().catch(() => {});
+  }
+  process.exit(code);
+}

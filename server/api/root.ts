@@ -1,0 +1,17 @@
+import { createCallerFactory, createTRPCRouter } from "@/server/api/trpc";
+import { investorsRouter } from "./routers/investors";
+import { meRouter } from "./routers/me";
+import { projectsRouter } from "./routers/projects";
+import { unitsRouter } from "./routers/units";
+import { usersRouter } from "./routers/users";
+
+export const appRouter = createTRPCRouter({
+  me: meRouter,
+  units: unitsRouter,
+  users: usersRouter,
+  investors: investorsRouter,
+  projects: projectsRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,75 @@
+import { count, eq } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { projects, stageEvents, tranches } from "@/db/schema";
+import { todayCN } from "@/lib/dates";
+import { checkStageMove, isBackward, stageIndex } from "@/lib/stage-rules";
+import type { TActor } from "@/server/auth/actor";
+import { writeAudit } from "@/server/audit/write-audit";
+import { invalid, staleVersion } from "@/server/lib/errors";
+import { updateVersioned } from "@/server/lib/versioned-update";
+import { ZMoveStage, type TMoveStage } from "./project-fields";
+import { getProjectRow } from "./project-scope";
+
+/**
+ * Move a project to another stage and/or status: the project row, its stage event (business date,
+ * who, when recorded, note) and the audit entry are written in one transaction.
+ */
+export async function moveProjectStage(db: Db, actor: TActor, input: TMoveStage, now = new Date()) {
+  const data = ZMoveStage.parse(input);
+  return db.transaction(async (tx) => {
+    const before = await getProjectRow(tx, actor, data.id);
+    if (before.version !== data.version) throw staleVersion();
+    const problems = checkStageMove({
+      from: { stage: before.stage, status: before.status },
+      to: { stage: data.toStage, status: data.toStatus },
+      businessDate: data.businessDate,
+      today: todayCN(now),
+      reason: data.reason,
+      signedAmount: data.signedAmount,
+    });
+    if (Object.keys(problems).length) throw invalid(problems);
+    if (before.stage === "funds" && isBackward(before.stage, data.toStage)) {
+      const [t] = await tx.select({ n: count() }).from(tranches).where(eq(tranches.projectId, data.id));
+      if (t && t.n > 0) throw invalid({ to: "errors.stage.hasTranches" });
+    }
+
+    const entersSigned = data.toStage === "signed" && stageIndex(before.stage) < stageIndex("signed");
+    const leavesSigned = stageIndex(data.toStage) < stageIndex("signed") && stageIndex(before.stage) >= stageIndex("signed");
+    const stageChanged = data.toStage !== before.stage;
+    const after = await updateVersioned(tx, projects, data.id, data.version, {
+      stage: data.toStage,
+      status: data.toStatus,
+      statusReason: data.toStatus === "lost" || isBackward(before.stage, data.toStage) ? (data.reason ?? null) : null,
+      stageSince: stageChanged ? data.businessDate : before.stageSince,
+      ...(entersSigned ? { signedOn: data.businessDate, signedAmount: data.signedAmount! } : {}),
+      // a cancelled signing is no longer a signing (the event history keeps that it happened)
+      ...(leavesSigned ? { signedOn: null, signedAmount: null } : {}),
+    });
+    const [event] = await tx
+      .insert(stageEvents)
+      .values({
+        projectId: data.id,
+        fromStage: before.stage,
+        toStage: data.toStage,
+        fromStatus: before.status,
+        toStatus: data.toStatus,
+        businessDate: data.businessDate,
+        recordedAt: now,
+        actorId: actor.id,
+        note: data.note || null,
+        reason: data.reason || null,
+        signedAmount: entersSigned ? data.signedAmount! : null,
+      })
+      .returning();
+    await writeAudit(tx, {
+      actorId: actor.id,
+      action: "project.move_stage",
+      entityType: "project",
+      entityId: data.id,
+      unitId: before.unitId,
+      before,
+      after: { ...after, event },
+    });
+    return after;
+  });
+}

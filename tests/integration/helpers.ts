@@ -1,0 +1,41 @@
+import { TRPCError } from "@trpc/server";
+import { expect } from "vitest";
+import { createCaller } from "@/server/api/root";
+import type { Db } from "@/db/client";
+import type { TActor } from "@/server/auth/actor";
+import type { TLocale } from "@/server/lib/i18n";
+
+export const callerFor = (db: Db, actor: TActor | null, locale: TLocale = "zh-CN") => createCaller({ db, actor, locale });
+
+/** Await a rejected call and return its TRPCError (code + localised message + field errors). */
+export async function trpcError(p: Promise<unknown>) {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err, "expected the call to fail").toBeInstanceOf(TRPCError);
+  return err as TRPCError;
+}
+
+/**
+ * Call a procedure over HTTP through the real fetch adapter, so the error formatter runs and the
+ * answer is exactly what a browser gets (localised message, field errors, no stack).
+ */
+export async function httpCall(
+  db: Db,
+  actor: TActor | null,
+  locale: TLocale,
+  path: string,
+  input: unknown,
+  kind: "query" | "mutation" = "mutation",
+) {
+  const { fetchRequestHandler } = await import("@trpc/server/adapters/fetch");
+  const superjson = (await import("superjson")).default;
+  const { appRouter } = await import("@/server/api/root");
+  const body = JSON.stringify(superjson.serialize(input));
+  const url = `http://localhost/api/trpc/${path}${kind === "query" ? `?input=${encodeURIComponent(body)}` : ""}`;
+  const req = new Request(url, kind === "query" ? { method: "GET" } : { method: "POST", body, headers: { "content-type": "application/json" } });
+  const res = await fetchRequestHandler({ endpoint: "/api/trpc", req, router: appRouter, createContext: () => ({ db, actor, locale }) });
+  const json = (await res.json()) as { error?: { json: { message: string; data: Record<string, unknown> } }; result?: { data: { json: unknown } } };
+  return { status: res.status, error: json.error?.json, result: json.result?.data?.json };
+}
