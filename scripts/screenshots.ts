@@ -22,7 +22,12 @@ async function main() {
     await page.click("button[type=submit]");
     await page.waitForURL((u) => !u.pathname.startsWith("/sign-in"));
     for (const p of pages) {
-      await page.goto(`${base}${p}`);
+      // "@first:<list url>" opens the first project of that list
+      if (p.startsWith("@first:")) {
+        await page.goto(`${base}${p.slice(7)}`);
+        await page.locator("[data-testid=project-table] tbody tr a").first().click();
+        await page.waitForURL(/\/projects\/[0-9a-f-]{36}$/);
+      } else await page.goto(`${base}${p}`);
       await page.waitForLoadState("networkidle");
       const name = p.replace(/[/?=&]+/g, "_").replace(/^_/, "") || "home";
       await page.screenshot({ path: `${out}/${locale}-${name}.png`, fullPage: process.env.FULL === "1" });

@@ -4,6 +4,7 @@ import type { Db } from "@/db/client";
 import { contacts, investors, projects, units } from "@/db/schema";
 import { isValidCreditCode, normalizeCreditCode } from "@/lib/credit-code";
 import { normalizeInvestorName } from "@/lib/normalize-name";
+import { codesFromPath, deriveOriginClass } from "@/lib/origin-class";
 import { isCountryCode } from "@/lib/regions";
 import type { TActor } from "@/server/auth/actor";
 import { inScope } from "@/server/auth/scope";
@@ -170,8 +171,33 @@ export async function updateInvestor(db: Db, actor: TActor, input: z.input<typeo
       originCountry: data.originCountry,
     });
     await writeAudit(tx, { actorId: actor.id, action: "investor.update", entityType: "investor", entityId: data.id, unitId: after.ownerUnitId, before: beforeRow, after });
+    if (after.originRegion !== before.originRegion) await reclassifyProjects(tx, actor, data.id);
     return after;
   });
+}
+
+/** A corrected origin re-derives the origin class of every project of the investor (audited). */
+async function reclassifyProjects(tx: Db, actor: TActor, investorId: string) {
+  const rows = await tx
+    .select({ id: projects.id, capitalType: projects.capitalType, originClass: projects.originClass, unitId: projects.unitId, path: units.path, originRegion: investors.originRegion })
+    .from(projects)
+    .innerJoin(units, eq(units.id, projects.unitId))
+    .innerJoin(investors, eq(investors.id, projects.investorId))
+    .where(eq(projects.investorId, investorId));
+  for (const r of rows) {
+    const originClass = deriveOriginClass({ capitalType: r.capitalType, originRegion: r.originRegion, ...codesFromPath(r.path) });
+    if (originClass === r.originClass) continue;
+    await tx.update(projects).set({ originClass, version: sql`${projects.version} + 1`, updatedAt: sql`now()` }).where(eq(projects.id, r.id));
+    await writeAudit(tx, {
+      actorId: actor.id,
+      action: "project.reclassify_origin",
+      entityType: "project",
+      entityId: r.id,
+      unitId: r.unitId,
+      before: { originClass: r.originClass },
+      after: { originClass },
+    });
+  }
 }
 
 export const ZContactFields = z.object({

@@ -74,12 +74,12 @@ export default async function ProjectsPage({ searchParams }: { searchParams: Pro
                 <tr>
                   {sortHeader("code", t("project.code"), "w-32")}
                   {sortHeader("name", t("project.name"))}
-                  {sortHeader("unit", t("project.unit"))}
+                  {sortHeader("unit", t("project.unit"), "hidden xl:table-cell")}
                   {sortHeader("stage", t("project.stage"))}
                   {sortHeader("planned", t("project.plannedAmount"), "text-right")}
-                  {sortHeader("signed", t("project.signedAmount"), "text-right")}
-                  <th scope="col" className="px-3 py-2.5 font-medium">{t("project.owner")}</th>
-                  {sortHeader("stageSince", t("project.daysInStage"), "text-right")}
+                  {sortHeader("signed", t("project.signedAmount"), "text-right hidden xl:table-cell")}
+                  <th scope="col" className="hidden px-3 py-2.5 font-medium whitespace-nowrap xl:table-cell">{t("project.owner")}</th>
+                  {sortHeader("stageSince", t("project.daysInStage"), "text-right hidden lg:table-cell")}
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
@@ -94,11 +94,12 @@ export default async function ProjectsPage({ searchParams }: { searchParams: Pro
                         </Link>
                         <div className="mt-0.5 flex flex-wrap items-center gap-1.5 text-xs text-slate-500">
                           <span className="truncate">{p.investorName}</span>
+                          <span className="xl:hidden">· {p.unitName}</span>
                           <Badge tone={p.capitalType === "foreign" ? "violet" : "slate"}>{t(`enums.capitalType.${p.capitalType}`)}</Badge>
                           {p.isMajor && <Badge tone="amber">{t("project.major")}</Badge>}
                         </div>
                       </td>
-                      <td className="px-3 py-2.5 whitespace-nowrap text-slate-700">{p.unitName}</td>
+                      <td className="hidden px-3 py-2.5 whitespace-nowrap text-slate-700 xl:table-cell">{p.unitName}</td>
                       <td className="px-3 py-2.5 whitespace-nowrap">
                         <div className="flex items-center gap-1">
                           <StageBadge stage={p.stage} />
@@ -106,9 +107,9 @@ export default async function ProjectsPage({ searchParams }: { searchParams: Pro
                         </div>
                       </td>
                       <td className="px-3 py-2.5 text-right whitespace-nowrap"><Money value={p.plannedAmount} currency={currency} /></td>
-                      <td className="px-3 py-2.5 text-right whitespace-nowrap"><Money value={p.signedAmount} currency={currency} /></td>
-                      <td className="px-3 py-2.5 whitespace-nowrap text-slate-700">{p.ownerName ?? "—"}</td>
-                      <td className="px-3 py-2.5 text-right whitespace-nowrap text-slate-600 tabular">{daysBetween(p.stageSince, today)}</td>
+                      <td className="hidden px-3 py-2.5 text-right whitespace-nowrap xl:table-cell"><Money value={p.signedAmount} currency={currency} /></td>
+                      <td className="hidden px-3 py-2.5 whitespace-nowrap text-slate-700 xl:table-cell">{p.ownerName ?? "—"}</td>
+                      <td className="hidden px-3 py-2.5 text-right whitespace-nowrap text-slate-600 tabular lg:table-cell">{daysBetween(p.stageSince, today)}</td>
                     </tr>
                   );
                 })}

@@ -1,5 +1,5 @@
 import { Pencil } from "lucide-react";
-import { getLocale, getTranslations } from "next-intl/server";
+import { getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { TRPCError } from "@trpc/server";
@@ -7,11 +7,11 @@ import { serverApi } from "@/app/_lib/trpc/server";
 import { ButtonLink } from "@/app/_components/ui/button";
 import { Badge, Card, CardHeader, DescriptionList, PageHeader } from "@/app/_components/ui/misc";
 import { DateTime, Money, StageBadge, StatusBadge } from "@/app/_components/domain";
-import { COUNTRIES, PROVINCES } from "@/lib/regions";
 import { daysBetween, todayCN } from "@/lib/dates";
 import { can } from "@/server/auth/permissions";
 import { StageMoveButton } from "./stage-move-dialog";
 import { ContactsCard } from "./contacts-card";
+import { InvestorCard } from "./investor-card";
 
 async function load(id: string) {
   const api = await serverApi();
@@ -35,14 +35,8 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
   const { projectId } = await params;
   const [p, me, units] = await load(projectId);
   const t = await getTranslations();
-  const locale = await getLocale();
   const currency = p.capitalType === "foreign" ? "USD" : "CNY";
   const writable = can(me!.role, "project.write");
-  const origin = p.investor.originCountry
-    ? COUNTRIES.find((c) => c.code === p.investor.originCountry)
-    : (PROVINCES.find((x) => x.code === p.investor.originRegion) ?? units.find((u) => u.code === p.investor.originRegion) ?? null);
-  const originName = origin ? ("zh" in origin ? (locale === "en" ? origin.en : origin.zh) : origin.name) : null;
-
   return (
     <>
       <PageHeader
@@ -140,19 +134,13 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
         </div>
 
         <div className="space-y-5">
-          <Card>
-            <CardHeader title={t("investor.title")} />
-            <div className="px-5 py-4">
-              <p className="font-medium text-slate-900" data-testid="investor-name">{p.investor.name}</p>
-              <DescriptionList
-                className="mt-3 !grid-cols-1"
-                items={[
-                  { label: t("investor.creditCode"), value: p.investor.creditCode && <span className="font-mono">{p.investor.creditCode}</span> },
-                  { label: t("investor.origin"), value: originName },
-                ]}
-              />
-            </div>
-          </Card>
+          <InvestorCard
+            investor={p.investor}
+            foreign={p.capitalType === "foreign"}
+            cities={units.filter((u) => u.kind === "city").map((u) => ({ code: u.code, name: u.name }))}
+            homeProvince={`${p.unit.path.slice(0, 2)}0000`}
+            writable={writable}
+          />
           <ContactsCard investorId={p.investor.id} contacts={p.contacts} writable={writable} />
         </div>
       </div>
