@@ -23,7 +23,8 @@ export const auditLog = pgTable(
     hash: text("hash").notNull().default(""),
   },
   (t) => [
-    index("audit_entity_idx").on(t.entityType, t.entityId),
+    // "as of" figures read a project's attributes at a moment from its latest entry before it
+    index("audit_entity_idx").on(t.entityType, t.entityId, t.seq),
     index("audit_actor_idx").on(t.actorId),
     index("audit_unit_idx").on(t.unitId),
     index("audit_at_idx").on(t.at),

@@ -31,7 +31,7 @@ export const tranches = pgTable(
     version: version(),
   },
   (t) => [
-    index("tranches_project_idx").on(t.projectId),
+    index("tranches_project_idx").on(t.projectId, t.status),
     index("tranches_arrived_idx").on(t.arrivedOn, t.status),
     index("tranches_reported_by_idx").on(t.reportedBy),
     index("tranches_verified_by_idx").on(t.verifiedBy),

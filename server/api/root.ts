@@ -1,7 +1,10 @@
 import { createCallerFactory, createTRPCRouter } from "@/server/api/trpc";
+import { figuresRouter } from "./routers/figures";
+import { fundsRouter } from "./routers/funds";
 import { investorsRouter } from "./routers/investors";
 import { meRouter } from "./routers/me";
 import { projectsRouter } from "./routers/projects";
+import { targetsRouter } from "./routers/targets";
 import { unitsRouter } from "./routers/units";
 import { usersRouter } from "./routers/users";
 
@@ -11,6 +14,9 @@ export const appRouter = createTRPCRouter({
   users: usersRouter,
   investors: investorsRouter,
   projects: projectsRouter,
+  funds: fundsRouter,
+  targets: targetsRouter,
+  figures: figuresRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -13,6 +13,13 @@ export const PERMISSIONS = {
   "user.read": ["staff", "leader", "admin"],
   "user.manage": ["admin"],
   "self.update": ["staff", "leader", "admin"],
+  "tranche.read": ["staff", "leader", "admin"],
+  "tranche.report": ["staff", "admin"],
+  "tranche.verify": ["leader", "admin"],
+  "target.read": ["staff", "leader", "admin"],
+  "target.write": ["leader", "admin"],
+  "figures.read": ["staff", "leader", "admin"],
+  "figures.publish": ["leader", "admin"],
 } as const satisfies Record<string, readonly TRole[]>;
 
 export type TAction = keyof typeof PERMISSIONS;

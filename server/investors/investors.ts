@@ -179,24 +179,21 @@ export async function updateInvestor(db: Db, actor: TActor, input: z.input<typeo
 /** A corrected origin re-derives the origin class of every project of the investor (audited). */
 async function reclassifyProjects(tx: Db, actor: TActor, investorId: string) {
   const rows = await tx
-    .select({ id: projects.id, capitalType: projects.capitalType, originClass: projects.originClass, unitId: projects.unitId, path: units.path, originRegion: investors.originRegion })
+    .select({ project: projects, path: units.path, originRegion: investors.originRegion })
     .from(projects)
     .innerJoin(units, eq(units.id, projects.unitId))
     .innerJoin(investors, eq(investors.id, projects.investorId))
     .where(eq(projects.investorId, investorId));
-  for (const r of rows) {
-    const originClass = deriveOriginClass({ capitalType: r.capitalType, originRegion: r.originRegion, ...codesFromPath(r.path) });
-    if (originClass === r.originClass) continue;
-    await tx.update(projects).set({ originClass, version: sql`${projects.version} + 1`, updatedAt: sql`now()` }).where(eq(projects.id, r.id));
-    await writeAudit(tx, {
-      actorId: actor.id,
-      action: "project.reclassify_origin",
-      entityType: "project",
-      entityId: r.id,
-      unitId: r.unitId,
-      before: { originClass: r.originClass },
-      after: { originClass },
-    });
+  for (const { project, path, originRegion } of rows) {
+    const originClass = deriveOriginClass({ capitalType: project.capitalType, originRegion, ...codesFromPath(path) });
+    if (originClass === project.originClass) continue;
+    const [after] = await tx
+      .update(projects)
+      .set({ originClass, version: sql`${projects.version} + 1`, updatedAt: sql`now()` })
+      .where(eq(projects.id, project.id))
+      .returning();
+    // full rows: figures "as of" a moment read a project's attributes from its audit entries
+    await writeAudit(tx, { actorId: actor.id, action: "project.reclassify_origin", entityType: "project", entityId: project.id, unitId: project.unitId, before: project, after });
   }
 }
 

@@ -1,0 +1,134 @@
+// The pipeline as it stands now for a unit subtree: projects per stage and status, conversion
+// between stages, median days per stage, and the lists a leader looks at (stale, major, signed
+// but not funded). Computed in SQL on live projects in scope.
+import { sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { queryRows } from "@/db/client";
+import { investors, projects, stageEvents, tranches, units } from "@/db/schema";
+import { STAGES, STATUSES, type TStage, type TStatus } from "@/lib/domain";
+import { addDays, todayCN } from "@/lib/dates";
+import { pctOf } from "@/lib/money";
+import type { TActor } from "@/server/auth/actor";
+import { getSettings } from "@/server/settings/settings";
+import { ts } from "@/server/lib/sql";
+import { getUnit } from "@/server/units/units";
+import { isMajorSql } from "@/server/projects/project-scope";
+
+const inSubtree = (path: string) =>
+  sql`${projects.deletedAt} is null and ${projects.unitId} in (select ${units.id} from ${units} where ${units.path} like ${`${path}%`})`;
+
+export async function computePipeline(db: Db, actor: Pick<TActor, "unitPath">, input: { unit: string }, today = todayCN()) {
+  const root = await getUnit(db, actor, input.unit);
+  const scope = inSubtree(root.path);
+  const settings = await getSettings(db);
+
+  const counts = await queryRows<{ stage: TStage; status: TStatus; n: number }>(
+    db,
+    sql`select ${projects.stage} as stage, ${projects.status} as status, count(*)::int as n from ${projects} where ${scope} group by 1, 2`,
+  );
+  const byStage = STAGES.map((stage) => ({
+    stage,
+    total: counts.filter((c) => c.stage === stage).reduce((s, c) => s + c.n, 0),
+    ...Object.fromEntries(STATUSES.map((st) => [st, counts.find((c) => c.stage === stage && c.status === st)?.n ?? 0])),
+  })) as Array<{ stage: TStage; total: number } & Record<TStatus, number>>;
+
+  // furthest stage each project ever reached, and days from entering a stage to entering a later one
+  const [funnelRow] = await queryRows<Record<string, number>>(
+    db,
+    sql`with reached as (
+        select e.project_id, max(array_position(array['contact','negotiation','signed','funds']::text[], e.to_stage::text)) as k
+        from ${stageEvents} e join ${projects} on ${projects.id} = e.project_id where ${scope} group by e.project_id
+      )
+      select count(*) filter (where k >= 1)::int as r1, count(*) filter (where k >= 2)::int as r2,
+             count(*) filter (where k >= 3)::int as r3, count(*) filter (where k >= 4)::int as r4 from reached`,
+  );
+  const reached = [funnelRow?.r1 ?? 0, funnelRow?.r2 ?? 0, funnelRow?.r3 ?? 0, funnelRow?.r4 ?? 0];
+  const durations = await queryRows<{ stage: TStage; median: string | null; n: number }>(
+    db,
+    sql`with firsts as (
+        select e.project_id, e.to_stage::text as stage, min(e.business_date) as entered
+        from ${stageEvents} e join ${projects} on ${projects.id} = e.project_id where ${scope}
+        group by 1, 2
+      ), spans as (
+        select a.stage, min(b.entered) - a.entered as days
+        from firsts a join firsts b on b.project_id = a.project_id
+          and array_position(array['contact','negotiation','signed','funds'], b.stage) > array_position(array['contact','negotiation','signed','funds'], a.stage)
+        group by a.project_id, a.stage, a.entered
+      )
+      select stage, percentile_cont(0.5) within group (order by days)::numeric(10,1)::text as median, count(*)::int as n
+      from spans group by stage`,
+  );
+  const funnel = STAGES.map((stage, i) => ({
+    stage,
+    reached: reached[i]!,
+    conversionPct: i === 0 ? null : pctOf(reached[i]!, reached[i - 1]!),
+    medianDaysToNext: i === STAGES.length - 1 ? null : (durations.find((d) => d.stage === stage)?.median ?? null),
+  }));
+
+  const staleBefore = addDays(today, -settings.staleDays);
+  const stale = sql`${projects.status} = 'active' and ${projects.stage} <> 'funds'
+    and coalesce(${projects.lastActivityOn}, ${projects.stageSince}) < ${staleBefore}`;
+  const major = isMajorSql(settings);
+  const unfunded = sql`${projects.stage} = 'signed' and ${projects.status} <> 'lost'
+    and not exists (select 1 from ${tranches} t where t.project_id = ${projects.id} and t.status = 'verified')`;
+
+  const list = (where: ReturnType<typeof sql>, order: ReturnType<typeof sql>, limit = 8) =>
+    queryRows<{
+      id: string; code: string; name: string; unit_name: string; investor_name: string; capital_type: "domestic" | "foreign";
+      stage: TStage; status: TStatus; planned_amount: string; signed_amount: string | null; signed_on: string | null;
+      stage_since: string; last_activity_on: string | null;
+    }>(
+      db,
+      sql`select ${projects.id} as id, ${projects.code} as code, ${projects.name} as name, ${units.name} as unit_name, ${investors.name} as investor_name,
+          ${projects.capitalType} as capital_type, ${projects.stage} as stage, ${projects.status} as status,
+          ${projects.plannedAmount}::text as planned_amount, ${projects.signedAmount}::text as signed_amount, ${projects.signedOn} as signed_on,
+          ${projects.stageSince} as stage_since, ${projects.lastActivityOn} as last_activity_on
+        from ${projects} join ${units} on ${units.id} = ${projects.unitId} join ${investors} on ${investors.id} = ${projects.investorId}
+        where ${scope} and ${where} order by ${order} limit ${limit}`,
+    );
+  const countOf = async (where: ReturnType<typeof sql>) =>
+    (await queryRows<{ n: number }>(db, sql`select count(*)::int as n from ${projects} where ${scope} and ${where}`))[0]?.n ?? 0;
+
+  const [staleList, staleCount, majorList, majorCount, unfundedList, unfundedCount] = await Promise.all([
+    list(stale, sql`coalesce(${projects.lastActivityOn}, ${projects.stageSince}) asc`),
+    countOf(stale),
+    list(sql`${major} and ${projects.status} <> 'lost'`, sql`${projects.plannedAmount} desc`),
+    countOf(sql`${major} and ${projects.status} <> 'lost'`),
+    list(unfunded, sql`${projects.signedOn} asc`),
+    countOf(unfunded),
+  ]);
+  return {
+    unit: { code: root.code, name: root.name },
+    byStage,
+    funnel,
+    staleDays: settings.staleDays,
+    stale: { count: staleCount, rows: staleList },
+    major: { count: majorCount, rows: majorList },
+    unfunded: { count: unfundedCount, rows: unfundedList },
+  };
+}
+export type TPipeline = Awaited<ReturnType<typeof computePipeline>>;
+
+/** Verified funds per month of the period's year and the year before, by capital type. */
+export async function computeMonthlyFunds(db: Db, actor: Pick<TActor, "unitPath">, input: { unit: string; year: number; asOf?: Date | null }) {
+  const root = await getUnit(db, actor, input.unit);
+  const asOf = input.asOf ?? null;
+  const verified = asOf ? sql`t.status = 'verified' and t.reported_at <= ${ts(asOf)} and t.verified_at <= ${ts(asOf)}` : sql`t.status = 'verified'`;
+  const rows = await queryRows<{ y: number; m: number; capital_type: "domestic" | "foreign"; amount: string }>(
+    db,
+    sql`select extract(year from t.arrived_on)::int as y, extract(month from t.arrived_on)::int as m, p.capital_type, sum(t.amount)::text as amount
+      from ${tranches} t join ${projects} p on p.id = t.project_id
+      where ${verified} and p.deleted_at is null
+        and p.unit_id in (select ${units.id} from ${units} where ${units.path} like ${`${root.path}%`})
+        and t.arrived_on between ${`${input.year - 1}-01-01`} and ${`${input.year}-12-31`}
+      group by 1, 2, 3`,
+  );
+  const months = Array.from({ length: 12 }, (_, i) => i + 1);
+  const series = (capital: "domestic" | "foreign") =>
+    months.map((m) => ({
+      month: m,
+      current: rows.find((r) => r.y === input.year && r.m === m && r.capital_type === capital)?.amount ?? "0",
+      previous: rows.find((r) => r.y === input.year - 1 && r.m === m && r.capital_type === capital)?.amount ?? "0",
+    }));
+  return { year: input.year, domestic: series("domestic"), foreign: series("foreign") };
+}

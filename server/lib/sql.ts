@@ -1,0 +1,4 @@
+import { sql } from "drizzle-orm";
+
+/** A moment as a SQL parameter both drivers accept (postgres-js takes no Date in raw SQL). */
+export const ts = (d: Date) => sql`${d.toISOString()}::timestamptz`;
