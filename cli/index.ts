@@ -10,7 +10,11 @@ import { ROLES, UNIT_KINDS } from "@/lib/domain";
 import { SYSTEM_ACTOR } from "@/server/auth/actor";
 import { createRootUnit, createUnit, getUnit } from "@/server/units/units";
 import { createUser, resetPassword } from "@/server/users/users";
-import { db, run } from "./run";
+import { writeFileSync } from "node:fs";
+import { isIsoDate } from "@/lib/dates";
+import { computeHeadline, headlineJson } from "@/server/figures/headline";
+import { headlineCsv, headlineXlsx } from "@/server/exports/headline-table";
+import { actorByEmail, cliLocale, db, run } from "./run";
 
 const program = new Command("cli").description("Investment project pipeline tracker — administration").showHelpAfterError();
 const out = (s: string) => process.stdout.write(`${s}\n`);
@@ -95,6 +99,34 @@ userCmd
       await resetPassword(d, SYSTEM_ACTOR, { id: u.id, password });
       out(`password of ${o.email} changed`);
       if (!o.password) out(`password: ${password}`);
+    }),
+  );
+
+const report = program.command("report").description("figures");
+report
+  .command("headline")
+  .description("the headline figures of a unit and its children for a period (verified funds only)")
+  .requiredOption("--unit <code>", "unit code, e.g. 210000")
+  .requiredOption("--from <date>", "first day, YYYY-MM-DD")
+  .requiredOption("--to <date>", "last day, YYYY-MM-DD")
+  .option("--as-of <time>", "compute from what was recorded and verified up to this moment (ISO 8601)")
+  .addOption(new Option("--format <format>").choices(["json", "csv", "xlsx"]).default("json"))
+  .option("--out <file>", "write to a file (required for xlsx)")
+  .option("--as <email>", "apply this user's scope (default: the whole installation)")
+  .action((o: { unit: string; from: string; to: string; asOf?: string; format: "json" | "csv" | "xlsx"; out?: string; as?: string }) =>
+    run(async () => {
+      const d = await db();
+      const actor = o.as ? await actorByEmail(d, o.as) : SYSTEM_ACTOR;
+      if (!isIsoDate(o.from) || !isIsoDate(o.to) || o.from > o.to) throw new Error("--from and --to must be dates (YYYY-MM-DD), from ≤ to");
+      const asOf = o.asOf ? new Date(o.asOf) : null;
+      if (asOf && Number.isNaN(asOf.getTime())) throw new Error("--as-of must be an ISO 8601 time, e.g. 2017-04-10T18:00:00+08:00");
+      const h = await computeHeadline(d, actor, { unit: o.unit, from: o.from, to: o.to, asOf });
+      if (o.format === "xlsx" && !o.out) throw new Error("--format xlsx needs --out <file>");
+      const body = o.format === "json" ? `${JSON.stringify(headlineJson(h), null, 2)}\n` : o.format === "csv" ? headlineCsv(h, cliLocale, { keys: true }) : await headlineXlsx(h, cliLocale);
+      if (o.out) {
+        writeFileSync(o.out, body);
+        process.stderr.write(`written ${o.out}\n`);
+      } else process.stdout.write(body);
     }),
   );
 

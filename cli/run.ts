@@ -1,7 +1,10 @@
 // Shared plumbing for CLI commands: open the database once, print errors in the operator's language
 // on stderr, and exit non-zero on failure.
 import { ZodError } from "zod";
-import { DatabaseInUseError, openFromEnv, type DbHandle } from "@/db/client";
+import { eq } from "drizzle-orm";
+import { DatabaseInUseError, openFromEnv, type Db, type DbHandle } from "@/db/client";
+import { users } from "@/db/schema";
+import { loadActor } from "@/server/auth/authenticate";
 import { AppError } from "@/server/lib/errors";
 import { translate, type TLocale } from "@/server/lib/i18n";
 
@@ -39,4 +42,12 @@ export async function run(body: () => Promise<void>) {
     await handle?.close().catch(() => {});
   }
   process.exit(code);
+}
+
+/** The actor a CLI command runs as with `--as <email>`: that user's role and scope. */
+export async function actorByEmail(d: Db, email: string) {
+  const [u] = await d.select({ id: users.id, sv: users.sessionVersion }).from(users).where(eq(users.email, email.trim().toLowerCase()));
+  const actor = u ? await loadActor(d, u.id, u.sv) : null;
+  if (!actor) throw new Error(`no active user with email ${email}`);
+  return actor;
 }

@@ -9,13 +9,35 @@ export const DEMO = {
   dalianStaff: "staff.dl@zs.example",
 } as const;
 
-export async function signIn(page: Page, email: string, password = E2E_PASSWORD) {
+/** Sign in (landing on the dashboard), then open `then` (the project list by default). */
+export async function signIn(page: Page, email: string, then: string | null = "/projects", password = E2E_PASSWORD) {
   await page.goto("/sign-in");
   await page.getByLabel(/邮箱|Email/).fill(email);
   await page.getByLabel(/密码|Password/).fill(password);
   await page.getByRole("button", { name: /^(登录|Sign in)$/ }).click();
-  await expect(page).toHaveURL(/\/projects/);
+  await expect(page).toHaveURL(/\/dashboard/);
+  if (then) await page.goto(then);
 }
 
 /** A name nobody else in the run uses. */
 export const unique = (prefix: string) => `${prefix}${Date.now().toString(36).slice(-5)}`;
+
+/**
+ * Call a tRPC procedure from the signed-in page (same cookies, same origin), for seeding a
+ * journey's data without clicking through set-up.
+ */
+export async function api<T = unknown>(page: Page, path: string, input: unknown, kind: "mutation" | "query" = "mutation"): Promise<T> {
+  const res = await page.evaluate(
+    async ({ path, input, kind }) => {
+      const body = JSON.stringify({ json: input });
+      const r =
+        kind === "query"
+          ? await fetch(`/api/trpc/${path}?input=${encodeURIComponent(body)}`)
+          : await fetch(`/api/trpc/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body });
+      return { status: r.status, json: await r.json() };
+    },
+    { path, input, kind },
+  );
+  if (res.status !== 200) throw new Error(`${path} → ${res.status}: ${JSON.stringify(res.json)}`);
+  return (res.json as { result: { data: { json: T } } }).result.data.json;
+}

@@ -9,7 +9,10 @@ export default async function AppLayout({ children }: { children: React.ReactNod
   if (!actor) redirect("/sign-in");
   const t = await getTranslations();
   const nav: TNavItem[] = [
+    { href: "/dashboard", label: t("nav.dashboard"), icon: "dashboard" },
     { href: "/projects", label: t("nav.projects"), icon: "projects" },
+    { href: "/verification", label: t("nav.verification"), icon: "verification" },
+    { href: "/targets", label: t("nav.targets"), icon: "targets" },
     ...(can(actor.role, "user.manage")
       ? ([
           { href: "/admin/users", label: t("nav.users"), icon: "users", section: t("nav.admin") },

@@ -14,6 +14,10 @@ const many = <T extends string>(values: readonly T[], v: string | undefined) => 
   return xs.length ? [...new Set(xs)] : undefined;
 };
 const bool = (v: string | undefined) => (v === "1" ? true : v === "0" ? false : undefined);
+const range = (v: string | undefined) => {
+  const m = /^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$/.exec(v ?? "");
+  return m && m[1]! <= m[2]! ? { from: m[1]!, to: m[2]! } : undefined;
+};
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function parseProjectFilters(sp: TSearchParams) {
@@ -31,6 +35,11 @@ export function parseProjectFilters(sp: TSearchParams) {
     ownerId: UUID.test(one(sp.owner) ?? "") ? one(sp.owner) : undefined,
     major: bool(one(sp.major)),
     emerging: bool(one(sp.emerging)),
+    funded: range(one(sp.funded)),
+    pendingIn: range(one(sp.pending)),
+    signedIn: range(one(sp.signed)),
+    stale: one(sp.stale) === "1" ? true : undefined,
+    unfunded: one(sp.unfunded) === "1" ? true : undefined,
     sort: oneOf(SORTS, one(sp.sort)) ?? "updated",
     dir: oneOf(["asc", "desc"] as const, one(sp.dir)) ?? (oneOf(SORTS, one(sp.sort)) ? "asc" : "desc"),
     page: Number.isInteger(page) && page >= 1 && page <= 100_000 ? page : 1,

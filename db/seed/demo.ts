@@ -52,11 +52,14 @@ export async function isDatabaseEmpty(db: Db) {
   return (u?.n ?? 0) === 0;
 }
 
+let seedNow = new Date();
+
 function timeOn(r: TRandom, date: string, lagDays = 0) {
-  // a working-hours moment on `date` (+ lag) in China time, as a UTC instant
+  // a working-hours moment on `date` (+ lag) in China time, as a UTC instant — never in the future
   const d = addDays(date, lagDays);
   const hour = r.int(9, 17);
-  return new Date(Date.parse(`${d}T${String(hour).padStart(2, "0")}:${String(r.int(0, 59)).padStart(2, "0")}:00+08:00`));
+  const t = new Date(Date.parse(`${d}T${String(hour).padStart(2, "0")}:${String(r.int(0, 59)).padStart(2, "0")}:00+08:00`));
+  return t > seedNow ? new Date(seedNow.getTime() - r.int(5, 600) * 60_000) : t;
 }
 
 const roundTo = (v: ReturnType<typeof dec>, step: number) => v.div(step).round().times(step);
@@ -68,6 +71,7 @@ async function insertChunked<T>(rows: T[], insert: (chunk: T[]) => Promise<unkno
 export async function seedDemo(db: Db, opts: TSeedOptions) {
   const r = createRandom(opts.seed ?? 20260101);
   const today = opts.today ?? todayCN();
+  seedNow = opts.today ? new Date(`${opts.today}T20:00:00+08:00`) : new Date();
   const nProjects = opts.projects ?? 480;
   const passwordHash = await hashPassword(opts.password);
 
@@ -158,7 +162,7 @@ export async function seedDemo(db: Db, opts: TSeedOptions) {
           });
       }
       const isForeign = capitalType === "foreign";
-      const planned = isForeign ? r.logUniform(500_000, 300_000_000, 10_000) : r.logUniform(20_000_000, 8_000_000_000, 100_000);
+      const planned = isForeign ? r.logUniform(300_000, 200_000_000, 10_000) : r.logUniform(3_000_000, 3_000_000_000, 100_000);
 
       // timeline
       const startedOn = addDays(start, r.int(0, span));
@@ -209,9 +213,10 @@ export async function seedDemo(db: Db, opts: TSeedOptions) {
           if (amount.lte(0)) break;
           const reportedAt = timeOn(r, d, r.weighted([[1, 5], [3, 3], [10, 1], [45, 0.3]] as const));
           const ageDays = daysBetween(d, today);
-          const verdict = ageDays < 20 && r.chance(0.7) ? "pending" : r.weighted([["verified", 92], ["rejected", 5], ["pending", 3]] as const);
+          // recent reports still wait for verification; older ones were verified (a few rejected)
+          const verdict = ageDays < 20 && r.chance(0.7) ? "pending" : r.weighted([["verified", 95], ["rejected", 5]] as const);
           const verifier = leaderOf(city);
-          const verifiedAt = verdict === "pending" ? null : new Date(reportedAt.getTime() + r.int(1, 6) * 86_400_000 + r.int(1, 7) * 3_600_000);
+          const verifiedAt = verdict === "pending" ? null : new Date(Math.min(reportedAt.getTime() + r.int(1, 6) * 86_400_000 + r.int(1, 7) * 3_600_000, seedNow.getTime()));
           trancheRows.push({
             id: seededUuid(r), projectId, amount: amount.toFixed(2), arrivedOn: d,
             evidenceNo: `${r.pick(["YH", "JZ", "ZZ"])}${d.replace(/-/g, "")}${String(r.int(100, 999))}`,
@@ -322,28 +327,41 @@ async function seedTargets(
   const targetUnits = [...d.unitByCode.values()].filter((u) => u.kind === "province" || u.kind === "city");
   const rows: (typeof s.targets.$inferInsert)[] = [];
   const currentYear = Number(d.today.slice(0, 4));
+  const metrics = ["domestic_funds", "foreign_funds", "out_of_province_funds", "signed_projects"] as const;
   for (const year of [currentYear - 1, currentYear]) {
     const elapsed = year < currentYear ? 1 : Math.max(0.1, daysBetween(`${year}-01-01`, d.today) / 365);
-    for (const unit of targetUnits) {
+    const pace = (path: string, exact: boolean) => {
       const sums = { domestic: dec(0), foreign: dec(0), oop: dec(0), signed: 0 };
+      const inUnit = (unitId: string) => (exact ? pathOf.get(unitId) === path : pathOf.get(unitId)!.startsWith(path));
       for (const t of d.trancheRows) {
         if (t.status !== "verified" || !t.arrivedOn.startsWith(String(year))) continue;
         const p = projectById.get(t.projectId)!;
-        if (!pathOf.get(p.unitId)!.startsWith(unit.path)) continue;
+        if (!inUnit(p.unitId)) continue;
         if (p.capitalType === "foreign") sums.foreign = sums.foreign.plus(t.amount);
         else sums.domestic = sums.domestic.plus(t.amount);
         if (p.originClass === "out_of_province") sums.oop = sums.oop.plus(t.amount);
       }
-      for (const p of d.projectRows) if (p.signedOn?.startsWith(String(year)) && pathOf.get(p.unitId)!.startsWith(unit.path)) sums.signed++;
-      const gross = (v: ReturnType<typeof dec>, round: number) =>
-        roundTo(v.div(elapsed).times(r.int(95, 130)).div(100), 10 ** round).toFixed(2);
-      rows.push(
-        { unitId: unit.id, year, metric: "domestic_funds", value: gross(sums.domestic.plus(1e8), 7) },
-        { unitId: unit.id, year, metric: "foreign_funds", value: gross(sums.foreign.plus(1e6), 6) },
-        { unitId: unit.id, year, metric: "out_of_province_funds", value: gross(sums.oop.plus(5e7), 7) },
-        { unitId: unit.id, year, metric: "signed_projects", value: String(Math.max(2, Math.round((sums.signed / elapsed) * (r.int(100, 125) / 100)))) },
-      );
+      for (const p of d.projectRows) if (p.signedOn?.startsWith(String(year)) && inUnit(p.unitId)) sums.signed++;
+      const gross = (v: ReturnType<typeof dec>, round: number) => roundTo(v.div(elapsed).times(r.int(95, 130)).div(100), round);
+      return {
+        domestic_funds: gross(sums.domestic.plus(1e8), 1e7),
+        foreign_funds: gross(sums.foreign.plus(1e6), 1e6),
+        out_of_province_funds: gross(sums.oop.plus(5e7), 1e7),
+        signed_projects: dec(Math.max(2, Math.round((sums.signed / elapsed) * (r.int(100, 125) / 100)))),
+      };
+    };
+    // each city's target from its own pace; the province's is the cities' sum plus its own projects'
+    const province = targetUnits.find((u) => u.kind === "province")!;
+    const total = Object.fromEntries(metrics.map((m) => [m, dec(0)])) as Record<(typeof metrics)[number], ReturnType<typeof dec>>;
+    for (const unit of targetUnits.filter((u) => u.kind === "city")) {
+      const v = pace(unit.path, false);
+      for (const m of metrics) {
+        rows.push({ unitId: unit.id, year, metric: m, value: v[m].toFixed(2) });
+        total[m] = total[m].plus(v[m]);
+      }
     }
+    const own = pace(province.path, true);
+    for (const m of metrics) rows.push({ unitId: province.id, year, metric: m, value: total[m].plus(m === "signed_projects" ? 0 : own[m]).toFixed(2) });
   }
   await tx.insert(s.targets).values(rows);
 }

@@ -6,13 +6,13 @@ import type { Db } from "@/db/client";
 import { queryRows } from "@/db/client";
 import { investors, projects, stageEvents, tranches, units } from "@/db/schema";
 import { STAGES, STATUSES, type TStage, type TStatus } from "@/lib/domain";
-import { addDays, todayCN } from "@/lib/dates";
+import { todayCN } from "@/lib/dates";
 import { pctOf } from "@/lib/money";
 import type { TActor } from "@/server/auth/actor";
 import { getSettings } from "@/server/settings/settings";
 import { ts } from "@/server/lib/sql";
 import { getUnit } from "@/server/units/units";
-import { isMajorSql } from "@/server/projects/project-scope";
+import { isMajorSql, isStaleSql, isUnfundedSql } from "@/server/projects/project-scope";
 
 const inSubtree = (path: string) =>
   sql`${projects.deletedAt} is null and ${projects.unitId} in (select ${units.id} from ${units} where ${units.path} like ${`${path}%`})`;
@@ -65,12 +65,9 @@ export async function computePipeline(db: Db, actor: Pick<TActor, "unitPath">, i
     medianDaysToNext: i === STAGES.length - 1 ? null : (durations.find((d) => d.stage === stage)?.median ?? null),
   }));
 
-  const staleBefore = addDays(today, -settings.staleDays);
-  const stale = sql`${projects.status} = 'active' and ${projects.stage} <> 'funds'
-    and coalesce(${projects.lastActivityOn}, ${projects.stageSince}) < ${staleBefore}`;
+  const stale = isStaleSql(settings.staleDays, today);
   const major = isMajorSql(settings);
-  const unfunded = sql`${projects.stage} = 'signed' and ${projects.status} <> 'lost'
-    and not exists (select 1 from ${tranches} t where t.project_id = ${projects.id} and t.status = 'verified')`;
+  const unfunded = isUnfundedSql();
 
   const list = (where: ReturnType<typeof sql>, order: ReturnType<typeof sql>, limit = 8) =>
     queryRows<{

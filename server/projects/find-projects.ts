@@ -7,9 +7,13 @@ import { normalizeCreditCode } from "@/lib/credit-code";
 import type { TActor } from "@/server/auth/actor";
 import { getSettings } from "@/server/settings/settings";
 import { getUnit } from "@/server/units/units";
-import { isMajorSql, projectInScope } from "./project-scope";
+import { todayCN } from "@/lib/dates";
+import { hasTrancheSql, isMajorSql, isStaleSql, isUnfundedSql, projectInScope } from "./project-scope";
+import { ZDate } from "./project-fields";
 
 export const PROJECT_SORTS = ["code", "name", "investor", "unit", "stage", "planned", "signed", "signedOn", "stageSince", "updated"] as const;
+
+const ZRange = z.object({ from: ZDate, to: ZDate });
 
 const list = <T extends readonly [string, ...string[]]>(values: T) => z.array(z.enum(values)).max(values.length).optional();
 
@@ -25,6 +29,12 @@ export const ZProjectFilters = z.object({
   ownerId: z.uuid().optional(),
   major: z.boolean().optional(),
   emerging: z.boolean().optional(),
+  // drill-downs from the dashboard
+  funded: ZRange.optional(), // has verified funds arriving in the range
+  pendingIn: ZRange.optional(), // has funds awaiting verification in the range
+  signedIn: ZRange.optional(), // signing date in the range
+  stale: z.boolean().optional(),
+  unfunded: z.boolean().optional(),
 });
 export type TProjectFilters = z.input<typeof ZProjectFilters>;
 
@@ -58,6 +68,11 @@ export async function projectFilterWhere(db: Db, actor: Pick<TActor, "unitPath">
     const major = isMajorSql(await getSettings(db));
     where.push(f.major ? major : not(major));
   }
+  if (f.funded) where.push(hasTrancheSql("verified", f.funded.from, f.funded.to));
+  if (f.pendingIn) where.push(hasTrancheSql("pending", f.pendingIn.from, f.pendingIn.to));
+  if (f.signedIn) where.push(sql`${projects.signedOn} between ${f.signedIn.from} and ${f.signedIn.to}`);
+  if (f.stale) where.push(isStaleSql((await getSettings(db)).staleDays, todayCN()));
+  if (f.unfunded) where.push(isUnfundedSql());
   if (f.q) {
     const term = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     where.push(

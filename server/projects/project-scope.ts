@@ -1,6 +1,7 @@
 import { and, eq, isNull, sql, type SQL } from "drizzle-orm";
+import { addDays } from "@/lib/dates";
 import type { Db } from "@/db/client";
-import { investors, projects, units, users } from "@/db/schema";
+import { investors, projects, tranches, units, users } from "@/db/schema";
 import { codesFromPath, deriveOriginClass } from "@/lib/origin-class";
 import type { TActor } from "@/server/auth/actor";
 import { inScope } from "@/server/auth/scope";
@@ -17,6 +18,21 @@ export const projectInScope = (actor: TScope): SQL => and(isNull(projects.delete
 export function isMajorSql(s: Pick<TSettings, "majorThresholdCny" | "majorThresholdUsd">): SQL<boolean> {
   return sql<boolean>`(case when ${projects.capitalType} = 'foreign' then ${projects.plannedAmount} >= ${s.majorThresholdUsd}::numeric else ${projects.plannedAmount} >= ${s.majorThresholdCny}::numeric end)`;
 }
+
+/** 停滞: an active project before funds with no activity (or stage change) for `staleDays`. */
+export function isStaleSql(staleDays: number, today: string): SQL<boolean> {
+  return sql<boolean>`(${projects.status} = 'active' and ${projects.stage} <> 'funds'
+    and coalesce(${projects.lastActivityOn}, ${projects.stageSince}) < ${addDays(today, -staleDays)})`;
+}
+
+/** Signed (not lost) with no verified funds yet. */
+export const isUnfundedSql = (): SQL<boolean> =>
+  sql<boolean>`(${projects.stage} = 'signed' and ${projects.status} <> 'lost'
+    and not exists (select 1 from ${tranches} t where t.project_id = ${projects.id} and t.status = 'verified'))`;
+
+/** Has a tranche of the given status arriving in [from, to]. */
+export const hasTrancheSql = (status: "verified" | "pending", from: string, to: string): SQL<boolean> =>
+  sql<boolean>`exists (select 1 from ${tranches} t where t.project_id = ${projects.id} and t.status = ${status} and t.arrived_on between ${from} and ${to})`;
 
 /** The project row, in scope and not deleted; otherwise NOT_FOUND (exactly like a missing id). */
 export async function getProjectRow(db: Db, actor: TScope, id: string) {

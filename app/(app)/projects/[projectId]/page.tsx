@@ -12,11 +12,13 @@ import { can } from "@/server/auth/permissions";
 import { StageMoveButton } from "./stage-move-dialog";
 import { ContactsCard } from "./contacts-card";
 import { InvestorCard } from "./investor-card";
+import { TranchesCard } from "./tranches-card";
+import { STAGES } from "@/lib/domain";
 
 async function load(id: string) {
   const api = await serverApi();
   try {
-    return await Promise.all([api.projects.get({ id }), api.me.get(), api.units.list()]);
+    return await Promise.all([api.projects.get({ id }), api.me.get(), api.units.list(), api.funds.byProject({ projectId: id })]);
   } catch (err) {
     // out of scope answers exactly like missing: a 404 page
     if (err instanceof TRPCError && (err.code === "NOT_FOUND" || err.code === "BAD_REQUEST")) notFound();
@@ -33,7 +35,7 @@ export async function generateMetadata({ params }: { params: Promise<{ projectId
 
 export default async function ProjectPage({ params }: { params: Promise<{ projectId: string }> }) {
   const { projectId } = await params;
-  const [p, me, units] = await load(projectId);
+  const [p, me, units, tranches] = await load(projectId);
   const t = await getTranslations();
   const currency = p.capitalType === "foreign" ? "USD" : "CNY";
   const writable = can(me!.role, "project.write");
@@ -93,6 +95,18 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
               />
             </div>
           </Card>
+
+          {(STAGES.indexOf(p.stage) >= STAGES.indexOf("signed") || tranches.length > 0) && (
+            <TranchesCard
+              projectId={p.id}
+              currency={currency}
+              signedAmount={p.signedAmount}
+              tranches={tranches}
+              canReport={can(me!.role, "tranche.report") && p.status !== "lost"}
+              canVerify={can(me!.role, "tranche.verify")}
+              me={{ id: me!.id, isAdmin: me!.role === "admin" }}
+            />
+          )}
 
           <Card>
             <CardHeader title={t("project.timeline")} description={t("project.timelineHint")} />

@@ -125,6 +125,27 @@ export function ProjectFilters({ state, units, owners }: { state: TProjectListSt
           </button>
         )}
       </div>
+      {(state.funded || state.pendingIn || state.signedIn || state.stale || state.unfunded) && (
+        <div className="mt-3 flex flex-wrap items-center gap-2 border-t border-slate-100 pt-3 text-sm" data-testid="drilldown-filters">
+          <span className="text-xs text-slate-500">{t("projects.drilldown")}</span>
+          {(
+            [
+              ["funded", state.funded && t("projects.fundedIn", state.funded)],
+              ["pending", state.pendingIn && t("projects.pendingIn", state.pendingIn)],
+              ["signed", state.signedIn && t("projects.signedIn", state.signedIn)],
+              ["stale", state.stale && t("projects.staleOnly")],
+              ["unfunded", state.unfunded && t("projects.unfundedOnly")],
+            ] as const
+          )
+            .filter(([, label]) => label)
+            .map(([key, label]) => (
+              <button key={key} type="button" onClick={() => set({ [key]: undefined })} className="inline-flex items-center gap-1 rounded-full bg-brand-50 px-2.5 py-1 text-xs text-brand-800 ring-1 ring-brand-200 hover:bg-brand-100">
+                {label}
+                <X className="size-3" aria-label={t("projects.removeFilter")} />
+              </button>
+            ))}
+        </div>
+      )}
       {more && (
         <div className="mt-3 grid grid-cols-1 gap-2 border-t border-slate-100 pt-3 sm:grid-cols-2 lg:grid-cols-5">
           <Select aria-label={t("project.originClass")} value={state.originClass?.join(",") ?? ""} onChange={(e) => set({ origin: e.target.value || undefined })} data-testid="filter-origin">

@@ -1,0 +1,24 @@
+// Cell values for CSV and XLSX files: user text is never a formula (cells beginning with = + - @,
+// a tab or a carriage return are prefixed with an apostrophe), CSV is RFC 4180 with a UTF-8 BOM
+// so Excel opens Chinese correctly.
+export type TCell = string | number | null | undefined;
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** Neutralise text that a spreadsheet would run as a formula. Numbers pass through. */
+export function safeText(v: string): string {
+  return FORMULA_START.test(v) ? `'${v}` : v;
+}
+
+export function csvField(v: TCell): string {
+  if (v === null || v === undefined) return "";
+  const s = typeof v === "number" ? String(v) : safeText(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export const CSV_BOM = "\uFEFF";
+export const csvLine = (cells: TCell[]) => `${cells.map(csvField).join(",")}\r\n`;
+
+export function toCsv(header: string[], rows: TCell[][]): string {
+  return CSV_BOM + csvLine(header) + rows.map(csvLine).join("");
+}

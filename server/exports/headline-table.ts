@@ -1,0 +1,84 @@
+// The headline figures as a table (one row per unit: the unit itself, then its children), shared
+// by the CLI report, the review-meeting pack and the dashboard export.
+import ExcelJS from "exceljs";
+import type { TFigureBlock, THeadline, TUnitFigures } from "@/server/figures/headline";
+import { translate, type TLocale } from "@/server/lib/i18n";
+import { safeText, toCsv, type TCell } from "./cells";
+
+type TColumn = { key: string; label: string; kind: "text" | "int" | "money" | "pct"; get: (u: TUnitFigures) => TCell };
+
+function blockColumns(prefix: "domestic" | "foreign" | "out_of_province", pick: (u: TUnitFigures) => TFigureBlock, locale: TLocale): TColumn[] {
+  const l = (k: string) => translate(locale, `headlineTable.${prefix}.${k}`);
+  return [
+    { key: `${prefix}_projects`, label: l("projects"), kind: "int", get: (u) => pick(u).projects },
+    { key: `${prefix}_funds`, label: l("funds"), kind: "money", get: (u) => pick(u).funds },
+    { key: `${prefix}_projects_yoy_pct`, label: l("projectsYoy"), kind: "pct", get: (u) => pick(u).projects_yoy_pct },
+    { key: `${prefix}_funds_yoy_pct`, label: l("fundsYoy"), kind: "pct", get: (u) => pick(u).funds_yoy_pct },
+    { key: `${prefix}_target`, label: l("target"), kind: "money", get: (u) => pick(u).target },
+    { key: `${prefix}_target_progress_pct`, label: l("progress"), kind: "pct", get: (u) => pick(u).target_progress_pct },
+    { key: `${prefix}_ahead_pct`, label: l("ahead"), kind: "pct", get: (u) => pick(u).ahead_pct },
+  ];
+}
+
+export function headlineColumns(locale: TLocale): TColumn[] {
+  const l = (k: string) => translate(locale, `headlineTable.${k}`);
+  return [
+    { key: "unit", label: l("unit"), kind: "text", get: (u) => u.unit },
+    { key: "name", label: l("name"), kind: "text", get: (u) => u.name },
+    ...blockColumns("domestic", (u) => u.domestic, locale),
+    ...blockColumns("foreign", (u) => u.foreign, locale),
+    ...blockColumns("out_of_province", (u) => u.out_of_province, locale),
+    { key: "signed_projects", label: l("signedProjects"), kind: "int", get: (u) => u.signed.projects },
+    { key: "signed_domestic_amount", label: l("signedDomestic"), kind: "money", get: (u) => u.signed.domestic_amount },
+    { key: "signed_foreign_amount", label: l("signedForeign"), kind: "money", get: (u) => u.signed.foreign_amount },
+    { key: "pending_tranches", label: l("pendingTranches"), kind: "int", get: (u) => u.pending.tranches },
+    { key: "pending_domestic_amount", label: l("pendingDomestic"), kind: "money", get: (u) => u.pending.domestic_amount },
+    { key: "pending_foreign_amount", label: l("pendingForeign"), kind: "money", get: (u) => u.pending.foreign_amount },
+  ];
+}
+
+/** CSV: machine keys in the first line when `keys`, localised labels otherwise; amounts in yuan/dollars. */
+export function headlineCsv(h: THeadline, locale: TLocale, { keys = false } = {}) {
+  const cols = headlineColumns(locale);
+  const unit = (c: TColumn) => (c.kind === "money" ? `（${translate(locale, c.key.includes("foreign") ? "common.usd" : "common.yuan")}）` : "");
+  return toCsv(
+    cols.map((c) => (keys ? c.key : `${c.label}${unit(c)}`)),
+    [h, ...h.children].map((u) => cols.map((c) => c.get(u))),
+  );
+}
+
+/** XLSX: one sheet, amounts as numbers in 万元/万美元 with two decimals, frozen header. */
+export async function headlineXlsx(h: THeadline, locale: TLocale): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = "zhaoshang-tracker";
+  const ws = wb.addWorksheet(translate(locale, "headlineTable.sheet"), { views: [{ state: "frozen", ySplit: 3, xSplit: 2 }] });
+  const cols = headlineColumns(locale);
+  ws.addRow([safeText(`${h.name}（${h.unit}）${h.from} – ${h.to}`)]);
+  ws.addRow([
+    translate(locale, "headlineTable.note", { schedule: h.schedule_pct, asOf: h.as_of ?? "—", version: h.definition_version }),
+  ]);
+  const header = ws.addRow(cols.map((c) => (c.kind === "money" ? `${c.label}（${translate(locale, c.key.includes("foreign") ? "common.wanUsd" : "common.wanCny")}）` : c.label)));
+  header.font = { bold: true };
+  header.alignment = { wrapText: true, vertical: "middle" };
+  for (const u of [h, ...h.children]) {
+    const row = ws.addRow(
+      cols.map((c) => {
+        const v = c.get(u);
+        if (v === null || v === undefined) return null;
+        if (c.kind === "money") return Number(v) / 10_000; // displayed in 万, to 2 decimals
+        if (c.kind === "pct") return Number(v) / 100;
+        if (c.kind === "int") return Number(v);
+        return safeText(String(v));
+      }),
+    );
+    if (u === h) row.font = { bold: true };
+  }
+  cols.forEach((c, i) => {
+    const col = ws.getColumn(i + 1);
+    col.width = c.kind === "text" ? (c.key === "name" ? 18 : 10) : 14;
+    if (c.kind === "money") col.numFmt = "#,##0.00";
+    if (c.kind === "pct") col.numFmt = "0.0%";
+  });
+  ws.getRow(3).height = 42;
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
