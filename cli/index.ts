@@ -6,15 +6,20 @@ import { Command, Option } from "commander";
 import { eq } from "drizzle-orm";
 import { users } from "@/db/schema";
 import { DEMO_LOGINS, isDatabaseEmpty, seedDemo } from "@/db/seed/demo";
-import { ROLES, UNIT_KINDS } from "@/lib/domain";
+import { ROLES, STAGES, UNIT_KINDS } from "@/lib/domain";
 import { SYSTEM_ACTOR } from "@/server/auth/actor";
 import { createRootUnit, createUnit, getUnit } from "@/server/units/units";
 import { createUser, resetPassword } from "@/server/users/users";
-import { writeFileSync } from "node:fs";
+import { createWriteStream, readFileSync, writeFileSync } from "node:fs";
+import { once } from "node:events";
+import { IMPORT_KINDS, type TImportKind } from "@/server/imports/columns";
+import { importFile } from "@/server/imports/import-file";
+import { localizeImportResult } from "@/server/imports/localize";
+import { writeProjectsCsv, writeProjectsXlsx } from "@/server/exports/project-export";
 import { isIsoDate } from "@/lib/dates";
 import { computeHeadline, headlineJson } from "@/server/figures/headline";
 import { headlineCsv, headlineXlsx } from "@/server/exports/headline-table";
-import { actorByEmail, cliLocale, db, run } from "./run";
+import { actorByEmail, cliActor, cliLocale, db, run } from "./run";
 
 const program = new Command("cli").description("Investment project pipeline tracker — administration").showHelpAfterError();
 const out = (s: string) => process.stdout.write(`${s}\n`);
@@ -127,6 +132,75 @@ report
         writeFileSync(o.out, body);
         process.stderr.write(`written ${o.out}\n`);
       } else process.stdout.write(body);
+    }),
+  );
+
+program
+  .command("import")
+  .description("import a CSV/XLSX file: validates every row, writes all or nothing")
+  .argument("<kind>", "units | projects | tranches | targets")
+  .argument("<file>", "CSV (UTF-8 or GBK) or XLSX")
+  .option("--dry-run", "validate and show what would change, write nothing")
+  .option("--sheet <name>", "XLSX sheet (default: the first)")
+  .option("--as <email>", "import as this user (their role and scope)")
+  .action((kind: string, file: string, o: { dryRun?: boolean; sheet?: string; as?: string }) =>
+    run(async () => {
+      if (!IMPORT_KINDS.includes(kind as never)) throw new Error(`unknown kind "${kind}": units, projects, tranches or targets`);
+      const d = await db();
+      const actor = await cliActor(d, o.as);
+      const bytes = new Uint8Array(readFileSync(file));
+      let last = "";
+      const r = localizeImportResult(
+        await importFile(d, actor, {
+          kind: kind as TImportKind,
+          bytes,
+          sheet: o.sheet,
+          dryRun: !!o.dryRun,
+          onProgress: (p) => {
+            const line = `${p.phase} ${p.done}/${p.total}`;
+            if (process.stderr.isTTY && line !== last) process.stderr.write(`\r${(last = line)}   `);
+          },
+        }),
+        cliLocale,
+      );
+      if (process.stderr.isTTY) process.stderr.write("\r");
+      out(`${file}: ${r.totalRows} rows (${r.encoding}${r.sheet ? `, sheet ${r.sheet}` : ""}) — new ${r.counts.new}, updated ${r.counts.updated}, unchanged ${r.counts.unchanged}, errors ${r.errors.length}`);
+      for (const s of r.sample.slice(0, 20)) out(`  row ${s.row}: ${s.action} ${s.key} ${s.changes.join("; ")}`);
+      if (r.errors.length) {
+        for (const e of r.errors) process.stderr.write(`row ${e.row}${e.column ? ` [${e.column}]` : ""}: ${e.message}\n`);
+        throw new Error(`${r.errors.length} error(s): nothing was written`);
+      }
+      out(r.applied ? "imported (one transaction)" : "dry run: nothing written");
+    }),
+  );
+
+program
+  .command("export")
+  .description("the files the pages export, for scheduled jobs")
+  .argument("<what>", "stage-report | projects")
+  .requiredOption("--unit <code>", "unit code: that unit and its descendants")
+  .option("--stage <stages>", "comma-separated stages: contact,negotiation,signed,funds")
+  .addOption(new Option("--format <format>").choices(["xlsx", "csv"]).default("xlsx"))
+  .requiredOption("--out <file>", "output file")
+  .option("--as <email>", "export as this user (their scope)")
+  .action((what: string, o: { unit: string; stage?: string; format: "xlsx" | "csv"; out: string; as?: string }) =>
+    run(async () => {
+      if (what !== "stage-report" && what !== "projects") throw new Error(`unknown export "${what}": stage-report or projects`);
+      const d = await db();
+      const actor = await cliActor(d, o.as);
+      await getUnit(d, actor, o.unit);
+      const stage = o.stage?.split(",").map((s) => s.trim()).filter(Boolean);
+      const bad = stage?.find((s) => !(STAGES as readonly string[]).includes(s));
+      if (bad) throw new Error(`unknown stage "${bad}"`);
+      const filters = { unit: o.unit, stage: stage as never };
+      const stream = createWriteStream(o.out);
+      const done = once(stream, "close");
+      const n =
+        o.format === "csv"
+          ? await writeProjectsCsv(d, actor, filters, cliLocale, stream)
+          : await writeProjectsXlsx(d, actor, filters, cliLocale, stream, { stageReport: what === "stage-report" });
+      await done;
+      out(`${o.out}: ${n} projects`);
     }),
   );
 

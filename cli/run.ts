@@ -1,9 +1,10 @@
 // Shared plumbing for CLI commands: open the database once, print errors in the operator's language
 // on stderr, and exit non-zero on failure.
 import { ZodError } from "zod";
-import { eq } from "drizzle-orm";
+import { eq, isNull } from "drizzle-orm";
 import { DatabaseInUseError, openFromEnv, type Db, type DbHandle } from "@/db/client";
-import { users } from "@/db/schema";
+import { units, users } from "@/db/schema";
+import type { TActor } from "@/server/auth/actor";
 import { loadActor } from "@/server/auth/authenticate";
 import { AppError } from "@/server/lib/errors";
 import { translate, type TLocale } from "@/server/lib/i18n";
@@ -50,4 +51,25 @@ export async function actorByEmail(d: Db, email: string) {
   const actor = u ? await loadActor(d, u.id, u.sv) : null;
   if (!actor) throw new Error(`no active user with email ${email}`);
   return actor;
+}
+
+/**
+ * Who a CLI command acts as: `--as <email>` (that user's role and scope), else the installation
+ * itself — an administrator over the whole tree, recorded in the audit log with no user.
+ */
+export async function cliActor(d: Db, asEmail?: string): Promise<TActor> {
+  if (asEmail) return actorByEmail(d, asEmail);
+  const [root] = await d.select().from(units).where(isNull(units.parentId)).orderBy(units.code).limit(1);
+  if (!root) throw new Error("no units yet: add the root unit first (npm run cli -- unit add --code … --name …)");
+  return {
+    id: null as unknown as string, // no user: the audit log shows the system
+    email: "cli",
+    name: "CLI",
+    role: "admin",
+    unitId: root.id,
+    unitCode: root.code,
+    unitName: root.name,
+    unitPath: "",
+    locale: cliLocale,
+  };
 }

@@ -2,6 +2,7 @@ import { getTranslations } from "next-intl/server";
 import { redirect } from "next/navigation";
 import { getActor } from "@/server/auth/session";
 import { can } from "@/server/auth/permissions";
+import { IMPORT_KINDS } from "@/server/imports/columns";
 import { AppShell, type TNavItem } from "@/app/_components/shell/app-shell";
 
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
@@ -12,7 +13,10 @@ export default async function AppLayout({ children }: { children: React.ReactNod
     { href: "/dashboard", label: t("nav.dashboard"), icon: "dashboard" },
     { href: "/projects", label: t("nav.projects"), icon: "projects" },
     { href: "/verification", label: t("nav.verification"), icon: "verification" },
+    ...(can(actor.role, "flag.read") ? ([{ href: "/flags", label: t("nav.flags"), icon: "flags" }] satisfies TNavItem[]) : []),
     { href: "/targets", label: t("nav.targets"), icon: "targets" },
+    { href: "/reports", label: t("nav.reports"), icon: "reports" },
+    ...(IMPORT_KINDS.some((k) => can(actor.role, `import.${k}`)) ? ([{ href: "/import", label: t("nav.import"), icon: "import" }] satisfies TNavItem[]) : []),
     ...(can(actor.role, "user.manage")
       ? ([
           { href: "/admin/users", label: t("nav.users"), icon: "users", section: t("nav.admin") },

@@ -1,5 +1,6 @@
 import { createCallerFactory, createTRPCRouter } from "@/server/api/trpc";
 import { figuresRouter } from "./routers/figures";
+import { flagsRouter } from "./routers/flags";
 import { fundsRouter } from "./routers/funds";
 import { investorsRouter } from "./routers/investors";
 import { meRouter } from "./routers/me";
@@ -17,6 +18,7 @@ export const appRouter = createTRPCRouter({
   funds: fundsRouter,
   targets: targetsRouter,
   figures: figuresRouter,
+  flags: flagsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -6,7 +6,7 @@ import { en as zodEn, zhCN as zodZhCN } from "zod/locales";
 import type { Db } from "@/db/client";
 import type { TActor } from "@/server/auth/actor";
 import { can as roleCan, type TAction } from "@/server/auth/permissions";
-import { APP_ERROR_CODES, AppError } from "@/server/lib/errors";
+import { APP_ERROR_CODES, AppError, invalid } from "@/server/lib/errors";
 import { translate, type TLocale } from "@/server/lib/i18n";
 import { logger } from "@/server/lib/logger";
 
@@ -92,9 +92,36 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   return next({ ctx: { ...ctx, actor: ctx.actor } });
 });
 
+/**
+ * Where in the input a string holds U+0000, or null. PostgreSQL text cannot hold NUL: such a
+ * value fails every query it reaches (storing it, but also comparing with it), so it is refused
+ * as a field error before any service runs. Iterative: the input may be deeply nested.
+ */
+function nulAt(input: unknown): string | null {
+  const stack: Array<[unknown, string]> = [[input, ""]];
+  const seen = new Set<object>();
+  while (stack.length) {
+    const [v, path] = stack.pop()!;
+    if (typeof v === "string") {
+      if (v.includes("\u0000")) return path || "_";
+    } else if (v && typeof v === "object" && !seen.has(v)) {
+      seen.add(v);
+      for (const [k, x] of Object.entries(v)) stack.push([x, path ? `${path}.${k}` : k]);
+    }
+  }
+  return null;
+}
+
 /** A procedure callable by the roles the permission table grants `action`. */
 export const can = (action: TAction) =>
-  authedProcedure.meta({ action }).use(({ ctx, next }) => {
-    if (!roleCan(ctx.actor.role, action)) throw new TRPCError({ code: "FORBIDDEN" });
-    return next();
-  });
+  authedProcedure
+    .meta({ action })
+    .use(({ ctx, next }) => {
+      if (!roleCan(ctx.actor.role, action)) throw new TRPCError({ code: "FORBIDDEN" });
+      return next();
+    })
+    .use(async ({ getRawInput, next }) => {
+      const at = nulAt(await getRawInput());
+      if (at) throw invalid({ [at]: "errors.invalidCharacter" });
+      return next();
+    });

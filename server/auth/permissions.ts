@@ -20,6 +20,13 @@ export const PERMISSIONS = {
   "target.write": ["leader", "admin"],
   "figures.read": ["staff", "leader", "admin"],
   "figures.publish": ["leader", "admin"],
+  "flag.read": ["staff", "leader", "admin"],
+  "flag.review": ["leader", "admin"],
+  "import.units": ["admin"],
+  "import.projects": ["staff", "admin"],
+  "import.tranches": ["staff", "leader", "admin"],
+  "import.targets": ["leader", "admin"],
+  "export.read": ["staff", "leader", "admin"],
 } as const satisfies Record<string, readonly TRole[]>;
 
 export type TAction = keyof typeof PERMISSIONS;

@@ -5,10 +5,13 @@ export type TCell = string | number | null | undefined;
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-/** Neutralise text that a spreadsheet would run as a formula. Numbers pass through. */
+/** Neutralise text that a spreadsheet would run as a formula. Plain numbers ("-10.4") pass through. */
 export function safeText(v: string): string {
-  return FORMULA_START.test(v) ? `'${v}` : v;
+  return FORMULA_START.test(v) && !/^-?\d+(\.\d+)?$/.test(v) ? `'${v}` : v;
 }
+
+/** The inverse, for files we exported coming back in: "'=x" → "=x". */
+export const unneutralize = (v: string) => (/^'[=+\-@\t\r]/.test(v) ? v.slice(1) : v);
 
 export function csvField(v: TCell): string {
   if (v === null || v === undefined) return "";

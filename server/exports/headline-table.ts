@@ -37,6 +37,13 @@ export function headlineColumns(locale: TLocale): TColumn[] {
   ];
 }
 
+/** 调度会材料: the child units ranked by domestic funds (rank 1 = most), then the unit's own total. */
+export function rankedChildren(h: THeadline) {
+  return [...h.children]
+    .sort((a, b) => Number(b.domestic.funds) - Number(a.domestic.funds) || a.unit.localeCompare(b.unit))
+    .map((u, i) => ({ rank: i + 1, u }));
+}
+
 /** CSV: machine keys in the first line when `keys`, localised labels otherwise; amounts in yuan/dollars. */
 export function headlineCsv(h: THeadline, locale: TLocale, { keys = false } = {}) {
   const cols = headlineColumns(locale);
@@ -48,22 +55,25 @@ export function headlineCsv(h: THeadline, locale: TLocale, { keys = false } = {}
 }
 
 /** XLSX: one sheet, amounts as numbers in 万元/万美元 with two decimals, frozen header. */
-export async function headlineXlsx(h: THeadline, locale: TLocale): Promise<Buffer> {
+export async function headlineXlsx(h: THeadline, locale: TLocale, opts: { ranked?: boolean } = {}): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = "zhaoshang-tracker";
   const ws = wb.addWorksheet(translate(locale, "headlineTable.sheet"), { views: [{ state: "frozen", ySplit: 3, xSplit: 2 }] });
-  const cols = headlineColumns(locale);
-  ws.addRow([safeText(`${h.name}（${h.unit}）${h.from} – ${h.to}`)]);
+  const rankCol: TColumn = { key: "rank", label: translate(locale, "headlineTable.rank"), kind: "int", get: () => null };
+  const cols = opts.ranked ? [rankCol, ...headlineColumns(locale)] : headlineColumns(locale);
+  const ranks = new Map(rankedChildren(h).map((x) => [x.u.unit, x.rank]));
+  const ordered = opts.ranked ? [...rankedChildren(h).map((x) => x.u), h] : [h, ...h.children];
+  ws.addRow([safeText(`${opts.ranked ? `${translate(locale, "headlineTable.reviewPack")} · ` : ""}${h.name}（${h.unit}）${h.from} – ${h.to}`)]);
   ws.addRow([
     translate(locale, "headlineTable.note", { schedule: h.schedule_pct, asOf: h.as_of ?? "—", version: h.definition_version }),
   ]);
   const header = ws.addRow(cols.map((c) => (c.kind === "money" ? `${c.label}（${translate(locale, c.key.includes("foreign") ? "common.wanUsd" : "common.wanCny")}）` : c.label)));
   header.font = { bold: true };
   header.alignment = { wrapText: true, vertical: "middle" };
-  for (const u of [h, ...h.children]) {
+  for (const u of ordered) {
     const row = ws.addRow(
       cols.map((c) => {
-        const v = c.get(u);
+        const v = c.key === "rank" ? (u === h ? null : (ranks.get(u.unit) ?? null)) : c.get(u);
         if (v === null || v === undefined) return null;
         if (c.kind === "money") return Number(v) / 10_000; // displayed in 万, to 2 decimals
         if (c.kind === "pct") return Number(v) / 100;
@@ -75,8 +85,9 @@ export async function headlineXlsx(h: THeadline, locale: TLocale): Promise<Buffe
   }
   cols.forEach((c, i) => {
     const col = ws.getColumn(i + 1);
-    col.width = c.kind === "text" ? (c.key === "name" ? 18 : 10) : 14;
+    col.width = c.key === "rank" ? 6 : c.kind === "text" ? (c.key === "name" ? 18 : 10) : 14;
     if (c.kind === "money") col.numFmt = "#,##0.00";
+    if (c.kind === "int") col.numFmt = "0";
     if (c.kind === "pct") col.numFmt = "0.0%";
   });
   ws.getRow(3).height = 42;

@@ -61,24 +61,25 @@ function bucketedUnits(root: TUnit): SQL {
 }
 
 /**
- * A project's unit, capital type, origin class and deletion as they were at `asOf`: from its
- * latest audit entry at or before that moment, else the state before its first later change,
- * else the row as it is (never changed since). Without `asOf`: the row as it is.
+ * A project's unit, capital type, origin class and deletion as they were at `asOf`. Every change
+ * of a project is audited with its full row before and after, so a project changed since the
+ * moment was, at the moment, what the `before` of its first later audit entry says; a project
+ * not changed since is as it is now. Without `asOf`: the rows as they are.
  */
-function projectAttributes(asOf: Date | null, candidates: SQL): SQL {
+function projectAttributes(asOf: Date | null): SQL {
   if (!asOf)
     return sql`select ${projects.id} as id, ${projects.unitId} as unit_id, ${projects.capitalType}::text as capital_type,
       ${projects.originClass}::text as origin_class from ${projects} where ${projects.deletedAt} is null`;
-  return sql`select p.id, coalesce((s.snap->>'unitId')::uuid, p.unit_id) as unit_id,
-      coalesce(s.snap->>'capitalType', p.capital_type::text) as capital_type,
-      coalesce(s.snap->>'originClass', p.origin_class::text) as origin_class
+  return sql`select p.id, coalesce((c.snap->>'unitId')::uuid, p.unit_id) as unit_id,
+      coalesce(c.snap->>'capitalType', p.capital_type::text) as capital_type,
+      coalesce(c.snap->>'originClass', p.origin_class::text) as origin_class
     from ${projects} p
-    left join lateral (select coalesce(
-      (select a.after from ${auditLog} a where a.entity_type = 'project' and a.entity_id = p.id::text and a.at <= ${ts(asOf)} and a.after ? 'unitId' order by a.seq desc limit 1),
-      (select a.before from ${auditLog} a where a.entity_type = 'project' and a.entity_id = p.id::text and a.at > ${ts(asOf)} and a.before ? 'unitId' order by a.seq asc limit 1)
-    ) as snap) s on true
-    where p.id in (${candidates})
-      and case when s.snap is null then p.deleted_at is null or p.deleted_at > ${ts(asOf)} else s.snap->>'deletedAt' is null end`;
+    left join (
+      select distinct on (a.entity_id) a.entity_id, a.before as snap from ${auditLog} a
+      where a.entity_type = 'project' and a.at > ${ts(asOf)} and a.before ? 'unitId'
+      order by a.entity_id, a.seq
+    ) c on c.entity_id = p.id::text
+    where case when c.snap is null then p.deleted_at is null or p.deleted_at > ${ts(asOf)} else c.snap->>'deletedAt' is null end`;
 }
 
 /** Verified tranches (as of a moment: recorded and verified by then). */
@@ -97,7 +98,7 @@ async function aggregateFunds(db: Db, root: TUnit, p: TPeriod, asOf: Date | null
   const rows = await queryRows<Record<string, string | number>>(
     db,
     sql`with su as (${bucketedUnits(root)}),
-      pa as (${projectAttributes(asOf, sql`select project_id from ${tranches} where arrived_on between ${lo} and ${hi}`)}),
+      pa as (${projectAttributes(asOf)}),
       x as (
         select su.bucket, t.project_id, pa.capital_type, pa.origin_class, t.amount,
           t.arrived_on between ${p.from} and ${p.to} as cur,
@@ -146,14 +147,16 @@ async function aggregateFunds(db: Db, root: TUnit, p: TPeriod, asOf: Date | null
 
 async function aggregateSigned(db: Db, root: TUnit, p: TPeriod, asOf: Date | null) {
   // a signing counts when its signing date falls in P and, as of the moment, it was not undone
+  const entersSigned = sql.raw(`e.to_stage = 'signed' and (e.from_stage is null or e.from_stage in ('contact', 'negotiation'))`);
   const signings = asOf
-    ? sql`select distinct on (e.project_id) e.project_id, e.business_date as signed_on, e.signed_amount
+    ? sql`select e.project_id, e.business_date as signed_on, e.signed_amount
         from ${stageEvents} e
-        where e.to_stage = 'signed' and (e.from_stage is null or e.from_stage in ('contact', 'negotiation'))
-          and e.recorded_at <= ${ts(asOf)}
-        order by e.project_id, e.recorded_at desc, e.id desc`
+        where ${entersSigned} and e.recorded_at <= ${ts(asOf)} and e.business_date between ${p.from} and ${p.to}
+          and not exists (select 1 from ${stageEvents} l where l.project_id = e.project_id and l.to_stage = 'signed'
+            and (l.from_stage is null or l.from_stage in ('contact', 'negotiation')) and l.recorded_at <= ${ts(asOf)}
+            and (l.recorded_at, l.id) > (e.recorded_at, e.id))`
     : sql`select ${projects.id} as project_id, ${projects.signedOn} as signed_on, ${projects.signedAmount} as signed_amount
-        from ${projects} where ${projects.signedOn} is not null`;
+        from ${projects} where ${projects.signedOn} between ${p.from} and ${p.to}`;
   const stillSigned = asOf
     ? sql`and (select l.to_stage from ${stageEvents} l where l.project_id = s.project_id and l.recorded_at <= ${ts(asOf)}
           order by l.recorded_at desc, l.id desc limit 1) in ('signed', 'funds')`
@@ -161,7 +164,7 @@ async function aggregateSigned(db: Db, root: TUnit, p: TPeriod, asOf: Date | nul
   const rows = await queryRows<{ bucket: string; capital_type: string; n: number; amount: string }>(
     db,
     sql`with su as (${bucketedUnits(root)}), s as (${signings}),
-      pa as (${projectAttributes(asOf, sql`select project_id from s where signed_on between ${p.from} and ${p.to}`)})
+      pa as (${projectAttributes(asOf)})
       select su.bucket, pa.capital_type, count(*)::int as n, coalesce(sum(s.signed_amount), 0)::text as amount
       from s join pa on pa.id = s.project_id join su on su.unit_id = pa.unit_id
       where s.signed_on between ${p.from} and ${p.to} ${stillSigned}
@@ -175,7 +178,7 @@ async function aggregatePending(db: Db, root: TUnit, p: TPeriod, asOf: Date | nu
   return queryRows<{ bucket: string; capital_type: string; n: number; amount: string }>(
     db,
     sql`with su as (${bucketedUnits(root)}),
-      pa as (${projectAttributes(asOf, sql`select project_id from ${tranches} where arrived_on between ${p.from} and ${p.to}`)})
+      pa as (${projectAttributes(asOf)})
       select su.bucket, pa.capital_type, count(*)::int as n, coalesce(sum(t.amount), 0)::text as amount
       from ${tranches} t join pa on pa.id = t.project_id join su on su.unit_id = pa.unit_id
       where ${waiting} and t.arrived_on between ${p.from} and ${p.to}

@@ -60,7 +60,7 @@ export async function addEvidence(db: Db, actor: TActor, trancheId: string, file
 
 /** A file, if its tranche's project is in scope; otherwise NOT_FOUND. */
 export async function getEvidence(db: Db, actor: Pick<TActor, "unitPath">, fileId: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(fileId)) throw notFound("evidence");
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(fileId)) throw notFound("evidence");
   const [row] = await db
     .select({ file: evidenceFiles })
     .from(evidenceFiles)

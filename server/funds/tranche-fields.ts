@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZVersion } from "@/server/lib/versioned-update";
 import { ZDate, ZPositiveAmount } from "@/server/projects/project-fields";
 
 export const ZReportTranche = z.object({
@@ -14,11 +15,11 @@ export type TReportTranche = z.input<typeof ZReportTranche>;
 
 export const ZUpdateTranche = ZReportTranche.omit({ projectId: true, requestKey: true }).extend({
   id: z.uuid(),
-  version: z.number().int().positive(),
+  version: ZVersion,
 });
 
 export const ZVerifyTranche = z.discriminatedUnion("decision", [
-  z.object({ id: z.uuid(), version: z.number().int().positive(), decision: z.literal("verify") }),
-  z.object({ id: z.uuid(), version: z.number().int().positive(), decision: z.literal("reject"), reason: z.string().trim().min(2, "errors.tranche.reasonRequired").max(1000) }),
+  z.object({ id: z.uuid(), version: ZVersion, decision: z.literal("verify") }),
+  z.object({ id: z.uuid(), version: ZVersion, decision: z.literal("reject"), reason: z.string().trim().min(2, "errors.tranche.reasonRequired").max(1000) }),
 ]);
 export type TVerifyTranche = z.input<typeof ZVerifyTranche>;

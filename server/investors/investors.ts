@@ -10,7 +10,7 @@ import type { TActor } from "@/server/auth/actor";
 import { inScope } from "@/server/auth/scope";
 import { writeAudit } from "@/server/audit/write-audit";
 import { AppError, invalid, notFound } from "@/server/lib/errors";
-import { updateVersioned } from "@/server/lib/versioned-update";
+import { updateVersioned, ZVersion } from "@/server/lib/versioned-update";
 
 type TScope = Pick<TActor, "unitPath">;
 
@@ -150,7 +150,7 @@ export async function getInvestor(db: Db, actor: TScope, id: string) {
   return { ...row, contacts: contactRows, projects: projectRows };
 }
 
-export const ZUpdateInvestor = ZInvestorFields.extend({ id: z.uuid(), version: z.number().int().positive() });
+export const ZUpdateInvestor = ZInvestorFields.extend({ id: z.uuid(), version: ZVersion });
 
 export async function updateInvestor(db: Db, actor: TActor, input: z.input<typeof ZUpdateInvestor>) {
   const data = ZUpdateInvestor.parse(input);
@@ -223,7 +223,7 @@ export async function addContact(db: Db, actor: TActor, input: z.input<typeof ZA
   });
 }
 
-export const ZUpdateContact = ZContactFields.extend({ id: z.uuid(), version: z.number().int().positive() });
+export const ZUpdateContact = ZContactFields.extend({ id: z.uuid(), version: ZVersion });
 async function getContact(db: Db, actor: TScope, id: string) {
   const [row] = await db.select().from(contacts).where(and(eq(contacts.id, id), inScope(contacts.ownerUnitId, actor)));
   if (!row) throw notFound("contact");

@@ -1,7 +1,11 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { PgColumn, PgTable, PgUpdateSetSource } from "drizzle-orm/pg-core";
+import { z } from "zod";
 import type { Db } from "@/db/client";
 import { notFound, staleVersion } from "./errors";
+
+/** The version a page saw: a positive 4-byte integer, like the column (a larger one cannot exist). */
+export const ZVersion = z.number().int().positive().max(2_147_483_647);
 
 type VersionedTable = PgTable & { id: PgColumn; version: PgColumn; updatedAt: PgColumn };
 

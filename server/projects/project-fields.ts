@@ -3,6 +3,7 @@ import { isAmount } from "@/lib/money";
 import { isIsoDate } from "@/lib/dates";
 import { CAPITAL_TYPES, INDUSTRIES, SOURCE_CHANNELS, STAGES, STATUSES } from "@/lib/domain";
 import { ZInvestorFields } from "@/server/investors/investors";
+import { ZVersion } from "@/server/lib/versioned-update";
 
 /** A money amount typed by a user: up to 16 digits and 2 decimals, no sign or exponent. */
 export const ZAmount = z
@@ -53,14 +54,14 @@ export type TCreateProject = z.input<typeof ZCreateProject>;
 
 export const ZUpdateProject = ZProjectFields.extend({
   id: z.uuid(),
-  version: z.number().int().positive(),
+  version: ZVersion,
   investorId: z.uuid(),
 });
 export type TUpdateProject = z.input<typeof ZUpdateProject>;
 
 export const ZMoveStage = z.object({
   id: z.uuid(),
-  version: z.number().int().positive(),
+  version: ZVersion,
   toStage: z.enum(STAGES),
   toStatus: z.enum(STATUSES),
   businessDate: ZDate,

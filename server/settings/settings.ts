@@ -10,6 +10,8 @@ export const DEFAULT_SETTINGS = {
   staleDays: 30,
   /** 突击上报: a tranche recorded this many days after its arrival date is flagged */
   backdateDays: 30,
+  /** 三未项目: signed this many days ago and still not registered, started or funded */
+  threeNotDays: 180,
   /** project codes look like LN-2026-0001 */
   projectCodePrefix: "LN",
 };

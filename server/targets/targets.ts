@@ -6,6 +6,7 @@ import { TARGET_METRICS } from "@/lib/domain";
 import type { TActor, TAdminActor } from "@/server/auth/actor";
 import { writeAudit } from "@/server/audit/write-audit";
 import { invalid, staleVersion } from "@/server/lib/errors";
+import { ZVersion } from "@/server/lib/versioned-update";
 import { getUnit } from "@/server/units/units";
 import { ZAmount } from "@/server/projects/project-fields";
 import { dec } from "@/lib/money";
@@ -44,7 +45,7 @@ export const ZSetTargets = z.object({
         unitId: z.uuid(),
         metric: z.enum(TARGET_METRICS),
         value: ZAmount, // 0 means "no target" (progress is then not computed)
-        version: z.number().int().positive().nullable(), // null for a new target
+        version: ZVersion.nullable(), // null for a new target
       }),
     )
     .min(1)

@@ -7,7 +7,7 @@ import type { TActor, TAdminActor } from "@/server/auth/actor";
 import { pathInScope, subtreePattern } from "@/server/auth/scope";
 import { writeAudit } from "@/server/audit/write-audit";
 import { invalid, notFound } from "@/server/lib/errors";
-import { updateVersioned } from "@/server/lib/versioned-update";
+import { updateVersioned, ZVersion } from "@/server/lib/versioned-update";
 
 export type TUnit = typeof units.$inferSelect & { depth: number };
 
@@ -25,7 +25,7 @@ export async function findUnits(db: Db, actor: Pick<TActor, "unitPath">): Promis
 
 /** One unit in scope, by id or code; out of scope behaves as missing. */
 export async function getUnit(db: Db, actor: Pick<TActor, "unitPath">, idOrCode: string): Promise<TUnit> {
-  const isUuid = /^[0-9a-f-]{36}$/i.test(idOrCode);
+  const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrCode);
   const [row] = await db
     .select()
     .from(units)
@@ -73,7 +73,7 @@ export async function createUnit(db: Db, actor: TAdminActor, input: TCreateUnit)
 
 export const ZUpdateUnit = z.object({
   id: z.uuid(),
-  version: z.number().int().positive(),
+  version: ZVersion,
   code: ZUnitCode,
   name: ZUnitName,
   kind: z.enum(UNIT_KINDS),

@@ -8,7 +8,7 @@ import { hashPassword, verifyPassword } from "@/server/auth/password";
 import { subtreePattern } from "@/server/auth/scope";
 import { writeAudit } from "@/server/audit/write-audit";
 import { invalid, notFound } from "@/server/lib/errors";
-import { updateVersioned } from "@/server/lib/versioned-update";
+import { updateVersioned, ZVersion } from "@/server/lib/versioned-update";
 import { getUnit } from "@/server/units/units";
 
 const publicColumns = {
@@ -89,7 +89,7 @@ export async function createUser(db: Db, actor: TAdminActor, input: TCreateUser)
 
 export const ZUpdateUser = z.object({
   id: z.uuid(),
-  version: z.number().int().positive(),
+  version: ZVersion,
   name: z.string().trim().min(1).max(60),
   role: z.enum(ROLES),
   unitId: z.uuid(),

@@ -10,6 +10,7 @@ import { daysBetween, todayCN } from "@/lib/dates";
 import { can } from "@/server/auth/permissions";
 import { ProjectFilters } from "./_components/project-filters";
 import { Pagination } from "./_components/pagination";
+import { ExportMenu } from "./_components/export-menu";
 
 export async function generateMetadata() {
   return { title: (await getTranslations("projects"))("title") };
@@ -27,6 +28,7 @@ export default async function ProjectsPage({ searchParams }: { searchParams: Pro
   ]);
   const t = await getTranslations();
   const today = todayCN();
+  const exportQuery = withParams(sp, { sort: null, dir: null, page: null, size: null }).replace(/^\?/, "");
 
   const sortHeader = (key: typeof state.sort, label: string, className = "") => {
     const active = state.sort === key;
@@ -62,8 +64,9 @@ export default async function ProjectsPage({ searchParams }: { searchParams: Pro
         owners={owners.map((o) => ({ id: o.id, name: `${o.name}（${o.unitName}）` }))}
       />
       <Card className="mt-4 overflow-hidden">
-        <div className="flex items-center justify-between border-b border-slate-100 px-4 py-2.5 text-sm text-slate-600">
+        <div className="flex flex-wrap items-center justify-between gap-2 border-b border-slate-100 px-4 py-2.5 text-sm text-slate-600">
           <span data-testid="project-count">{t("projects.count", { n: list.total })}</span>
+          <ExportMenu query={exportQuery} />
         </div>
         {list.rows.length === 0 ? (
           <EmptyState title={t("projects.empty")}>{t("projects.emptyHint")}</EmptyState>

@@ -1,5 +1,5 @@
 "use client";
-import { BadgeCheck, Building2, FolderKanban, LayoutDashboard, LogOut, Menu, Target, Users, X } from "lucide-react";
+import { BadgeCheck, Building2, FileSpreadsheet, FolderKanban, LayoutDashboard, LogOut, Menu, ShieldAlert, Target, Upload, Users, X } from "lucide-react";
 import { signOut } from "next-auth/react";
 import { useTranslations } from "next-intl";
 import Link from "next/link";
@@ -8,7 +8,7 @@ import { useState } from "react";
 import { cn } from "../ui/cn";
 import { LanguageSwitch } from "./language-switch";
 
-const ICONS = { dashboard: LayoutDashboard, projects: FolderKanban, verification: BadgeCheck, targets: Target, users: Users, units: Building2 } as const;
+const ICONS = { dashboard: LayoutDashboard, projects: FolderKanban, verification: BadgeCheck, flags: ShieldAlert, targets: Target, reports: FileSpreadsheet, import: Upload, users: Users, units: Building2 } as const;
 export type TNavItem = { href: string; label: string; icon: keyof typeof ICONS; section?: string };
 
 export function AppShell({

@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { can, createTRPCRouter } from "@/server/api/trpc";
 import { ZReportTranche, ZUpdateTranche, ZVerifyTranche } from "@/server/funds/tranche-fields";
+import { ZVersion } from "@/server/lib/versioned-update";
 import { findProjectTranches, findTrancheQueue, reportTranche, updateTranche, verifyTranche, withdrawTranche } from "@/server/funds/tranches";
 
-const ZVersioned = z.object({ id: z.uuid(), version: z.number().int().positive() });
+const ZVersioned = z.object({ id: z.uuid(), version: ZVersion });
 
 export const fundsRouter = createTRPCRouter({
   byProject: can("tranche.read").input(z.object({ projectId: z.uuid() })).query(({ ctx, input }) => findProjectTranches(ctx.db, ctx.actor, input.projectId)),

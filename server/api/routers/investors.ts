@@ -4,9 +4,10 @@ import {
   addContact, findInvestorDuplicates, getInvestor, removeContact, searchInvestors, updateContact, updateInvestor,
   ZAddContact, ZUpdateContact, ZUpdateInvestor,
 } from "@/server/investors/investors";
+import { ZVersion } from "@/server/lib/versioned-update";
 import { ZIdInput } from "./units";
 
-const ZVersioned = z.object({ id: z.uuid(), version: z.number().int().positive() });
+const ZVersioned = z.object({ id: z.uuid(), version: ZVersion });
 
 export const investorsRouter = createTRPCRouter({
   search: can("investor.read")

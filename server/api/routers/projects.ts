@@ -6,6 +6,7 @@ import { getProject } from "@/server/projects/get-project";
 import { moveProjectStage } from "@/server/projects/move-project-stage";
 import { ZCreateProject, ZMoveStage, ZUpdateProject } from "@/server/projects/project-fields";
 import { deleteProject, updateProject } from "@/server/projects/update-project";
+import { ZVersion } from "@/server/lib/versioned-update";
 import { ZIdInput } from "./units";
 
 export const projectsRouter = createTRPCRouter({
@@ -15,6 +16,6 @@ export const projectsRouter = createTRPCRouter({
   update: can("project.write").input(ZUpdateProject).mutation(({ ctx, input }) => updateProject(ctx.db, ctx.actor, input)),
   moveStage: can("project.write").input(ZMoveStage).mutation(({ ctx, input }) => moveProjectStage(ctx.db, ctx.actor, input)),
   delete: can("project.delete")
-    .input(z.object({ id: z.uuid(), version: z.number().int().positive() }))
+    .input(z.object({ id: z.uuid(), version: ZVersion }))
     .mutation(({ ctx, input }) => deleteProject(ctx.db, ctx.actor, input)),
 });

@@ -7,18 +7,20 @@ import { serverApi } from "@/app/_lib/trpc/server";
 import { ButtonLink } from "@/app/_components/ui/button";
 import { Badge, Card, CardHeader, DescriptionList, PageHeader } from "@/app/_components/ui/misc";
 import { DateTime, Money, StageBadge, StatusBadge } from "@/app/_components/domain";
+import { RULE_TONE } from "@/app/_components/flags/flag-item";
 import { daysBetween, todayCN } from "@/lib/dates";
 import { can } from "@/server/auth/permissions";
 import { StageMoveButton } from "./stage-move-dialog";
 import { ContactsCard } from "./contacts-card";
 import { InvestorCard } from "./investor-card";
 import { TranchesCard } from "./tranches-card";
+import { FlagsCard } from "./flags-card";
 import { STAGES } from "@/lib/domain";
 
 async function load(id: string) {
   const api = await serverApi();
   try {
-    return await Promise.all([api.projects.get({ id }), api.me.get(), api.units.list(), api.funds.byProject({ projectId: id })]);
+    return await Promise.all([api.projects.get({ id }), api.me.get(), api.units.list(), api.funds.byProject({ projectId: id }), api.flags.forProject({ projectId: id })]);
   } catch (err) {
     // out of scope answers exactly like missing: a 404 page
     if (err instanceof TRPCError && (err.code === "NOT_FOUND" || err.code === "BAD_REQUEST")) notFound();
@@ -35,7 +37,7 @@ export async function generateMetadata({ params }: { params: Promise<{ projectId
 
 export default async function ProjectPage({ params }: { params: Promise<{ projectId: string }> }) {
   const { projectId } = await params;
-  const [p, me, units, tranches] = await load(projectId);
+  const [p, me, units, tranches, flags] = await load(projectId);
   const t = await getTranslations();
   const currency = p.capitalType === "foreign" ? "USD" : "CNY";
   const writable = can(me!.role, "project.write");
@@ -67,6 +69,9 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
           <Badge tone="blue">{t(`enums.originClass.${p.originClass}`)}</Badge>
           {p.isMajor && <Badge tone="amber">{t("project.major")}</Badge>}
           {p.isEmerging && <Badge tone="green">{t("project.emerging")}</Badge>}
+          {[...new Set(flags.filter((f) => !f.review).map((f) => f.rule))].map((rule) => (
+            <Badge key={rule} tone={RULE_TONE[rule]} data-testid="project-flag-badge">{t(`flags.rule.${rule}`)}</Badge>
+          ))}
         </div>
       </PageHeader>
 
@@ -95,6 +100,8 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
               />
             </div>
           </Card>
+
+          {flags.length > 0 && <FlagsCard flags={flags} canReview={can(me!.role, "flag.review")} />}
 
           {(STAGES.indexOf(p.stage) >= STAGES.indexOf("signed") || tranches.length > 0) && (
             <TranchesCard

@@ -1,0 +1,27 @@
+import { getTranslations } from "next-intl/server";
+import { serverApi } from "@/app/_lib/trpc/server";
+import { PageHeader } from "@/app/_components/ui/misc";
+import { can } from "@/server/auth/permissions";
+import { COLUMNS, IMPORT_KINDS } from "@/server/imports/columns";
+import { IMPORT_LIMITS } from "@/server/imports/read-table";
+import { ImportWizard } from "./import-wizard";
+
+export async function generateMetadata() {
+  return { title: (await getTranslations("nav"))("import") };
+}
+
+export default async function ImportPage() {
+  const me = (await (await serverApi()).me.get())!;
+  const t = await getTranslations("import");
+  const kinds = IMPORT_KINDS.filter((k) => can(me.role, `import.${k}`));
+  return (
+    <>
+      <PageHeader title={t("title")} description={t("hint")} />
+      <ImportWizard
+        kinds={kinds}
+        columns={Object.fromEntries(kinds.map((k) => [k, COLUMNS[k].map((c) => ({ key: c.key, zh: c.aliases[0]!, en: c.aliases[c.aliases.length - 1]!, required: !!c.required, amount: !!c.amount }))]))}
+        limits={{ mb: IMPORT_LIMITS.maxBytes / 1024 / 1024, rows: IMPORT_LIMITS.maxRows }}
+      />
+    </>
+  );
+}

@@ -1,0 +1,113 @@
+// Project rows for exports, read in keyset batches (a cursor with backpressure: the next batch is
+// read only when the writer asks for it), with the list's filters and the user's scope applied.
+import { aliasedTable, and, asc, eq, gt, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { investors, projects, units, users } from "@/db/schema";
+import type { TCurrency } from "@/lib/domain";
+import { dec } from "@/lib/money";
+import { COUNTRIES, PROVINCES } from "@/lib/regions";
+import type { TActor } from "@/server/auth/actor";
+import { translate, type TLocale } from "@/server/lib/i18n";
+import { projectFilterWhere, ZProjectFilters, type TProjectFilters } from "@/server/projects/find-projects";
+import { getSettings } from "@/server/settings/settings";
+import { isMajorSql } from "@/server/projects/project-scope";
+import { COLUMNS } from "@/server/imports/columns";
+import type { TCell } from "./cells";
+
+const owners = aliasedTable(users, "owners");
+
+export async function* projectBatches(db: Db, actor: Pick<TActor, "unitPath">, filters: TProjectFilters, batchSize = 2000) {
+  const f = ZProjectFilters.parse(filters);
+  const where = await projectFilterWhere(db, actor, f);
+  const settings = await getSettings(db);
+  let after = "";
+  for (;;) {
+    const rows = await db
+      .select({
+        code: projects.code,
+        name: projects.name,
+        capitalType: projects.capitalType,
+        unitName: units.name,
+        investorName: investors.name,
+        originRegion: investors.originRegion,
+        originCountry: investors.originCountry,
+        creditCode: investors.creditCode,
+        industry: projects.industry,
+        sourceChannel: projects.sourceChannel,
+        plannedAmount: projects.plannedAmount,
+        stage: projects.stage,
+        status: projects.status,
+        statusReason: projects.statusReason,
+        contactDate: sql<string | null>`(select min(e.business_date)::text from stage_events e where e.project_id = ${projects.id})`,
+        negotiationDate: sql<string | null>`(select min(e.business_date)::text from stage_events e where e.project_id = ${projects.id} and e.to_stage = 'negotiation')`,
+        signedOn: projects.signedOn,
+        signedAmount: projects.signedAmount,
+        ownerEmail: owners.email,
+        notes: projects.notes,
+        isMajor: isMajorSql(settings),
+        verifiedFunds: sql<string>`(select coalesce(sum(t.amount), 0)::text from tranches t where t.project_id = ${projects.id} and t.status = 'verified')`,
+        stageSince: projects.stageSince,
+      })
+      .from(projects)
+      .innerJoin(investors, eq(investors.id, projects.investorId))
+      .innerJoin(units, eq(units.id, projects.unitId))
+      .leftJoin(owners, eq(owners.id, projects.ownerId))
+      .where(and(where, after ? gt(projects.code, after) : undefined))
+      .orderBy(asc(projects.code))
+      .limit(batchSize);
+    if (!rows.length) return;
+    yield rows;
+    if (rows.length < batchSize) return;
+    after = rows[rows.length - 1]!.code;
+  }
+}
+export type TProjectExportRow = Awaited<ReturnType<typeof projectBatches> extends AsyncGenerator<infer B> ? B : never>[number];
+
+/** The export's columns: the import file's columns (so an export imports back), then a few extra. */
+export function projectExportColumns(locale: TLocale, cities: Map<string, string>, money: "wan" | "base") {
+  const alias = (key: string) => {
+    const c = COLUMNS.projects.find((x) => x.key === key)!;
+    return locale === "en" ? c.aliases[c.aliases.length - 1]! : c.aliases[0]!;
+  };
+  const e = (ns: string, v: string) => translate(locale, `enums.${ns}.${v}`);
+  const originName = (r: TProjectExportRow) => {
+    if (r.originCountry) {
+      const c = COUNTRIES.find((x) => x.code === r.originCountry);
+      return c ? (locale === "en" ? c.en : c.zh) : r.originCountry;
+    }
+    if (!r.originRegion) return "";
+    const p = PROVINCES.find((x) => x.code === r.originRegion);
+    return p ? (locale === "en" ? p.en : p.zh) : (cities.get(r.originRegion) ?? r.originRegion);
+  };
+  // XLSX: amounts in 万 of the row's currency; CSV: exact yuan/dollars
+  const wan = money === "wan" ? translate(locale, "exports.wanSuffix") : "";
+  type TCol = { header: string; width: number; kind: "text" | "money" | "date"; value: (r: TProjectExportRow) => TCell };
+  const cols: TCol[] = [
+    { header: alias("code"), width: 14, kind: "text", value: (r) => r.code },
+    { header: alias("name"), width: 34, kind: "text", value: (r) => r.name },
+    { header: alias("capital_type"), width: 8, kind: "text", value: (r) => e("capitalType", r.capitalType) },
+    { header: alias("unit"), width: 16, kind: "text", value: (r) => r.unitName },
+    { header: alias("investor"), width: 30, kind: "text", value: (r) => r.investorName },
+    { header: alias("investor_origin"), width: 12, kind: "text", value: originName },
+    { header: alias("credit_code"), width: 20, kind: "text", value: (r) => r.creditCode },
+    { header: alias("industry"), width: 14, kind: "text", value: (r) => e("industry", r.industry) },
+    { header: alias("source_channel"), width: 12, kind: "text", value: (r) => e("sourceChannel", r.sourceChannel) },
+    { header: `${alias("planned_amount")}${wan}`, width: 16, kind: "money", value: (r) => r.plannedAmount },
+    { header: alias("stage"), width: 10, kind: "text", value: (r) => e("stage", r.stage) },
+    { header: alias("status"), width: 8, kind: "text", value: (r) => e("status", r.status) },
+    { header: alias("status_reason"), width: 20, kind: "text", value: (r) => r.statusReason },
+    { header: alias("contact_date"), width: 12, kind: "date", value: (r) => r.contactDate },
+    { header: alias("negotiation_date"), width: 12, kind: "date", value: (r) => r.negotiationDate },
+    { header: alias("signed_date"), width: 12, kind: "date", value: (r) => r.signedOn },
+    { header: `${alias("signed_amount")}${wan}`, width: 16, kind: "money", value: (r) => r.signedAmount },
+    { header: alias("owner_email"), width: 24, kind: "text", value: (r) => r.ownerEmail },
+    { header: alias("notes"), width: 24, kind: "text", value: (r) => r.notes },
+    { header: translate(locale, "project.major"), width: 8, kind: "text", value: (r) => translate(locale, r.isMajor ? "common.yes" : "common.no") },
+    { header: `${translate(locale, "exports.verifiedFunds")}${wan}`, width: 16, kind: "money", value: (r) => r.verifiedFunds },
+  ];
+  return cols;
+}
+
+export const currencyOfRow = (r: TProjectExportRow): TCurrency => (r.capitalType === "foreign" ? "USD" : "CNY");
+/** Yuan/dollars → 万 as a number for a spreadsheet cell (exact to 6 decimals of 万). */
+export const wanNumber = (v: string | null) => (v === null ? null : dec(v).div(10_000).toNumber());

@@ -1,0 +1,644 @@
+// Import a units / projects / tranches / targets file: every row is read and validated first; the
+// preview says what would be new, updated or unchanged, and lists errors by row and column; then
+// — only when the whole file is valid — everything is written in ONE transaction (all or nothing).
+// Keyed by code, so importing the same file again changes nothing.
+import { and, eq, inArray, isNull, like, or, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { investors, projects, stageEvents, targets, tranches, units, users } from "@/db/schema";
+import { isValidCreditCode, normalizeCreditCode } from "@/lib/credit-code";
+import { currencyOf, type TCapitalType, type TStage, type TStatus, type TTargetMetric, type TUnitKind } from "@/lib/domain";
+import { todayCN } from "@/lib/dates";
+import { dec } from "@/lib/money";
+import { normalizeInvestorName } from "@/lib/normalize-name";
+import { codesFromPath, deriveOriginClass } from "@/lib/origin-class";
+import { stageIndex } from "@/lib/stage-rules";
+import type { TActor } from "@/server/auth/actor";
+import { can } from "@/server/auth/permissions";
+import { subtreePattern } from "@/server/auth/scope";
+import { writeAudit } from "@/server/audit/write-audit";
+import { AppError, type TMessage } from "@/server/lib/errors";
+import { ZProjectCode } from "@/server/projects/project-fields";
+import { investorVisible } from "@/server/investors/investors";
+import { COLUMNS, mapHeader, type TImportKind } from "./columns";
+import { readTable } from "./read-table";
+import { unneutralize } from "@/server/exports/cells";
+import {
+  AMOUNT_UNITS, parseAmount, parseBool, parseCapitalType, parseDate, parseIndustry, parseMetric, parseOrigin,
+  parseSourceChannel, parseStage, parseStatus,
+} from "./values";
+
+export type TImportError = { row: number; column: string | null; message: TMessage };
+export type TImportProgress = (p: { phase: "read" | "validate" | "write"; done: number; total: number }) => void;
+export type TImportResult = {
+  kind: TImportKind;
+  encoding: string;
+  sheet: string | null;
+  sheets: string[];
+  totalRows: number;
+  counts: { new: number; updated: number; unchanged: number };
+  errors: TImportError[];
+  sample: Array<{ row: number; action: "new" | "updated"; key: string; changes: string[] }>;
+  applied: boolean;
+};
+
+type TPlanned = { row: number; action: "new" | "updated" | "unchanged"; key: string; changes: string[]; apply?: (tx: Db, ctx: TApplyContext) => Promise<void> };
+type TApplyContext = { investorIds: Map<string, string>; actor: TActor; now: Date };
+type TRowReader = { row: number; get: (key: string) => string; has: (key: string) => boolean; unit: (key: string) => string | null };
+
+const ACTIONS: Record<TImportKind, Parameters<typeof can>[1]> = {
+  units: "import.units",
+  projects: "import.projects",
+  tranches: "import.tranches",
+  targets: "import.targets",
+};
+
+const err = (row: number, column: string | null, key: string, values?: Record<string, string | number>): TImportError => ({
+  row,
+  column,
+  message: { key, values },
+});
+
+export async function importFile(
+  db: Db,
+  actor: TActor,
+  opts: { kind: TImportKind; bytes: Uint8Array; sheet?: string | null; dryRun: boolean; onProgress?: TImportProgress },
+): Promise<TImportResult> {
+  if (!can(actor.role, ACTIONS[opts.kind])) throw new AppError("FORBIDDEN", { key: "errors.forbidden" });
+  opts.onProgress?.({ phase: "read", done: 0, total: 1 });
+  const table = await readTable(opts.bytes, { sheet: opts.sheet });
+  const header = mapHeader(opts.kind, table.header);
+  const result: TImportResult = {
+    kind: opts.kind,
+    encoding: table.encoding,
+    sheet: table.sheet,
+    sheets: table.sheets,
+    totalRows: table.rows.length,
+    counts: { new: 0, updated: 0, unchanged: 0 },
+    errors: header.problems.map((p) => ({ row: 1, column: p.column, message: p.message })),
+    sample: [],
+    applied: false,
+  };
+  if (result.errors.length) return result;
+  const label = (key: string) => table.header[header.index[key]!] ?? key;
+  const readers: TRowReader[] = table.rows.map((r) => ({
+    row: r.row,
+    get: (key) => (key in header.index ? unneutralize((r.cells[header.index[key]!] ?? "").trim()) : ""),
+    has: (key) => key in header.index && (r.cells[header.index[key]!] ?? "").trim() !== "",
+    unit: (key) => header.unit[key] ?? null,
+  }));
+  opts.onProgress?.({ phase: "validate", done: 0, total: readers.length });
+  const planners = { units: planUnits, projects: planProjects, tranches: planTranches, targets: planTargets };
+  const { planned, errors } = await planners[opts.kind](db, actor, readers, label);
+  opts.onProgress?.({ phase: "validate", done: readers.length, total: readers.length });
+  result.errors.push(...errors);
+  result.errors.sort((a, b) => a.row - b.row);
+  for (const p of planned) result.counts[p.action === "new" ? "new" : p.action === "updated" ? "updated" : "unchanged"]++;
+  result.sample = planned
+    .filter((p): p is TPlanned & { action: "new" | "updated" } => p.action !== "unchanged")
+    .slice(0, 50)
+    .map((p) => ({ row: p.row, action: p.action, key: p.key, changes: p.changes }));
+  if (opts.dryRun || result.errors.length) return result;
+
+  const todo = planned.filter((p) => p.apply);
+  await db.transaction(async (tx) => {
+    const ctx: TApplyContext = { investorIds: new Map(), actor, now: new Date() };
+    let done = 0;
+    for (const p of todo) {
+      await p.apply!(tx, ctx);
+      if (++done % 200 === 0) opts.onProgress?.({ phase: "write", done, total: todo.length });
+    }
+    await writeAudit(tx, {
+      actorId: actor.id,
+      action: `import.${opts.kind}`,
+      entityType: "import",
+      entityId: `${opts.kind}:${new Date().toISOString()}`,
+      unitId: actor.unitId,
+      after: { rows: result.totalRows, ...result.counts, encoding: table.encoding, sheet: table.sheet },
+    });
+  });
+  opts.onProgress?.({ phase: "write", done: todo.length, total: todo.length });
+  result.applied = true;
+  return result;
+}
+
+/** Units of the actor's scope, by code and by name. */
+async function scopeUnits(db: Db, actor: TActor) {
+  const rows = await db.select().from(units).where(like(units.path, subtreePattern(actor.unitPath)));
+  const byKey = new Map<string, (typeof rows)[number]>();
+  for (const u of rows) {
+    byKey.set(u.code, u);
+    byKey.set(u.name, u);
+  }
+  return { rows, byKey };
+}
+
+function duplicateKeys<T>(items: Array<{ row: number; key: string; item: T }>, column: string) {
+  const seen = new Map<string, number>();
+  const errors: TImportError[] = [];
+  for (const i of items) {
+    const first = seen.get(i.key);
+    if (first !== undefined) errors.push(err(i.row, column, "errors.import.duplicateRow", { first }));
+    else seen.set(i.key, i.row);
+  }
+  return errors;
+}
+
+// ─── units ────────────────────────────────────────────────────────────────────────────────────
+
+const KIND_WORDS: Array<[RegExp, TUnitKind]> = [
+  [/(开发区|园区|新区|高新区|保税区|合作区)$/, "zone"],
+  [/区$/, "district"],
+  [/(县|旗|市)$/, "county"],
+];
+
+async function planUnits(db: Db, actor: TActor, rows: TRowReader[], label: (k: string) => string) {
+  const errors: TImportError[] = [];
+  const planned: TPlanned[] = [];
+  const existing = await db.select().from(units);
+  const byCode = new Map(existing.map((u) => [u.code, u]));
+  const fileCodes = new Map(rows.map((r) => [r.get("code"), r]));
+  errors.push(...duplicateKeys(rows.map((r) => ({ row: r.row, key: r.get("code"), item: r })), label("code")));
+  // parents first: a unit may name a parent defined further down the file
+  const depth = (code: string, seen = new Set<string>()): number => {
+    const r = fileCodes.get(code);
+    if (!r || seen.has(code)) return 0;
+    seen.add(code);
+    const parent = r.get("parent_code");
+    return parent ? 1 + depth(parent, seen) : 0;
+  };
+  const ordered = [...rows].sort((a, b) => depth(a.get("code")) - depth(b.get("code")));
+  const pathOf = new Map(existing.map((u) => [u.code, u.path]));
+  for (const r of ordered) {
+    const code = r.get("code");
+    const name = r.get("name");
+    const parentCode = r.get("parent_code") || null;
+    if (!/^[0-9A-Za-z-]{2,20}$/.test(code)) errors.push(err(r.row, label("code"), "errors.unit.codeFormat"));
+    if (name.length < 2 || name.length > 60) errors.push(err(r.row, label("name"), "errors.import.required"));
+    const current = byCode.get(code);
+    if (current && !current.path.startsWith(actor.unitPath)) {
+      errors.push(err(r.row, label("code"), "errors.unit.codeTaken"));
+      continue;
+    }
+    const parentPath = parentCode ? pathOf.get(parentCode) : "";
+    if (parentCode && parentPath === undefined) {
+      errors.push(err(r.row, label("parent_code"), "errors.import.parentMissing", { code: parentCode }));
+      continue;
+    }
+    if (parentCode && !parentPath!.startsWith(actor.unitPath)) {
+      errors.push(err(r.row, label("parent_code"), "errors.import.unitScope", { unit: parentCode }));
+      continue;
+    }
+    if (!parentCode && !(current && !current.parentId) && existing.some((u) => !u.parentId)) {
+      errors.push(err(r.row, label("parent_code"), "errors.unit.parentRequired"));
+      continue;
+    }
+    const nameOwner = existing.find((u) => u.name === name && u.code !== code);
+    if (nameOwner) errors.push(err(r.row, label("name"), "errors.unit.nameTaken"));
+    const explicitKind = r.get("kind");
+    const kind: TUnitKind = (["province", "city", "county", "district", "zone"] as const).find((k) => k === explicitKind) ??
+      (!parentCode ? "province" : parentPath!.split("/").length === 2 ? "city" : (KIND_WORDS.find(([re]) => re.test(name))?.[1] ?? "zone"));
+    const path = `${parentPath ?? ""}${code}/`;
+    if (current && current.path !== path && path.startsWith(current.path)) {
+      errors.push(err(r.row, label("parent_code"), "errors.unit.cycle"));
+      continue;
+    }
+    pathOf.set(code, path);
+    const parentId = parentCode ? (byCode.get(parentCode)?.id ?? null) : null;
+    if (!current) {
+      planned.push({
+        row: r.row, action: "new", key: code, changes: [name],
+        apply: async (tx) => {
+          const pid = parentCode ? (await tx.select({ id: units.id }).from(units).where(eq(units.code, parentCode)))[0]!.id : null;
+          const [u] = await tx.insert(units).values({ code, name, kind, parentId: pid, path }).returning();
+          await writeAudit(tx, { actorId: actor.id, action: "unit.import", entityType: "unit", entityId: u!.id, unitId: u!.id, after: u });
+        },
+      });
+      continue;
+    }
+    const changes = [current.name !== name && `name: ${current.name} → ${name}`, current.path !== path && `parent: → ${parentCode ?? "—"}`].filter((x): x is string => !!x);
+    if (!changes.length) {
+      planned.push({ row: r.row, action: "unchanged", key: code, changes });
+      continue;
+    }
+    planned.push({
+      row: r.row, action: "updated", key: code, changes,
+      apply: async (tx) => {
+        const pid = parentCode ? (await tx.select({ id: units.id }).from(units).where(eq(units.code, parentCode)))[0]!.id : parentId;
+        const [u] = await tx.update(units).set({ name, parentId: pid, path, version: sql`${units.version} + 1`, updatedAt: sql`now()` }).where(eq(units.id, current.id)).returning();
+        if (current.path !== path)
+          await tx.update(units).set({ path: sql`${path} || substr(${units.path}, ${current.path.length + 1})` }).where(and(like(units.path, `${current.path}%`), sql`${units.id} <> ${current.id}`));
+        await writeAudit(tx, { actorId: actor.id, action: "unit.import", entityType: "unit", entityId: current.id, unitId: current.id, before: current, after: u });
+      },
+    });
+  }
+  // applied parents first (the order computed above), not in file order
+  return { planned, errors };
+}
+
+// ─── projects ─────────────────────────────────────────────────────────────────────────────────
+
+type TProjectRow = {
+  code: string; name: string; capitalType: TCapitalType; unit: typeof units.$inferSelect; investor: string; creditCode: string | null;
+  origin: { region: string | null; country: string | null }; industry: string; sourceChannel: string; planned: string;
+  stage: TStage; status: TStatus; statusReason: string | null; contactDate: string; negotiationDate: string | null;
+  signedDate: string | null; signedAmount: string | null; ownerId: string | null; notes: string | null;
+};
+
+function amountIn(r: TRowReader, key: string, currency: "CNY" | "USD", label: (k: string) => string, errors: TImportError[]): string | null {
+  if (!r.has(key)) return null;
+  const unit = r.unit(key);
+  const u = unit ? AMOUNT_UNITS[unit] : null;
+  if (u && u.currency && u.currency !== currency) {
+    errors.push(err(r.row, label(key), "errors.import.currencyMismatch", { unit: unit!, currency }));
+    return null;
+  }
+  const a = parseAmount(r.get(key), u?.scale ?? 1);
+  if ("error" in a) {
+    errors.push(err(r.row, label(key), a.error, { value: r.get(key) }));
+    return null;
+  }
+  return a.value;
+}
+
+function dateIn(r: TRowReader, key: string, label: (k: string) => string, errors: TImportError[], today: string): string | null {
+  if (!r.has(key)) return null;
+  const d = parseDate(r.get(key));
+  if (!d) errors.push(err(r.row, label(key), "errors.import.date", { value: r.get(key) }));
+  else if (d > today) errors.push(err(r.row, label(key), "errors.date.future"));
+  return d;
+}
+
+async function planProjects(db: Db, actor: TActor, rows: TRowReader[], label: (k: string) => string) {
+  const errors: TImportError[] = [];
+  const planned: TPlanned[] = [];
+  const today = todayCN();
+  const { rows: scoped, byKey: unitByKey } = await scopeUnits(db, actor);
+  const cities = (await db.select({ code: units.code, name: units.name }).from(units).where(eq(units.kind, "city")));
+  const codes = rows.map((r) => r.get("code").toUpperCase()).filter(Boolean);
+  const existing = codes.length ? await db.select().from(projects).where(inArray(projects.code, codes)) : [];
+  const existingByCode = new Map(existing.map((p) => [p.code, p]));
+  const owners = await db
+    .select({ id: users.id, email: users.email, path: units.path, disabledAt: users.disabledAt })
+    .from(users)
+    .innerJoin(units, eq(units.id, users.unitId))
+    .where(like(units.path, subtreePattern(actor.unitPath)));
+  const trancheCounts = existing.length
+    ? await db.select({ projectId: tranches.projectId, n: sql<number>`count(*)::int` }).from(tranches).where(inArray(tranches.projectId, existing.map((p) => p.id))).groupBy(tranches.projectId)
+    : [];
+  errors.push(...duplicateKeys(rows.map((r) => ({ row: r.row, key: r.get("code").toUpperCase(), item: r })), label("code")));
+
+  for (const r of rows) {
+    const before = errors.length;
+    const code = ZProjectCode.safeParse(r.get("code"));
+    if (!code.success) errors.push(err(r.row, label("code"), "errors.project.codeFormat"));
+    const name = r.get("name");
+    if (name.length < 2 || name.length > 100) errors.push(err(r.row, label("name"), "errors.project.nameRequired"));
+    const capitalType = parseCapitalType(r.get("capital_type"));
+    if (!capitalType) errors.push(err(r.row, label("capital_type"), "errors.import.enum", { value: r.get("capital_type") }));
+    const unit = unitByKey.get(r.get("unit"));
+    if (!unit) errors.push(err(r.row, label("unit"), "errors.import.unitScope", { unit: r.get("unit") }));
+    const investor = r.get("investor");
+    if (investor.length < 2) errors.push(err(r.row, label("investor"), "errors.investor.nameRequired"));
+    const creditCode = r.has("credit_code") ? normalizeCreditCode(r.get("credit_code")) : null;
+    if (creditCode && !isValidCreditCode(creditCode)) errors.push(err(r.row, label("credit_code"), "errors.investor.creditCode"));
+    const origin = parseOrigin(r.get("investor_origin"), cities);
+    if (!origin) errors.push(err(r.row, label("investor_origin"), "errors.import.origin", { value: r.get("investor_origin") }));
+    const industry = r.has("industry") ? parseIndustry(r.get("industry")) : "other";
+    if (!industry) errors.push(err(r.row, label("industry"), "errors.import.enum", { value: r.get("industry") }));
+    const sourceChannel = r.has("source_channel") ? parseSourceChannel(r.get("source_channel")) : "other";
+    if (!sourceChannel) errors.push(err(r.row, label("source_channel"), "errors.import.enum", { value: r.get("source_channel") }));
+    const currency = currencyOf(capitalType ?? "domestic");
+    const planned_ = amountIn(r, "planned_amount", currency, label, errors);
+    if (!r.has("planned_amount")) errors.push(err(r.row, label("planned_amount"), "errors.import.required"));
+    else if (planned_ !== null && dec(planned_).isZero()) errors.push(err(r.row, label("planned_amount"), "errors.amount.positive"));
+    const stageRaw = r.has("stage") ? parseStage(r.get("stage")) : "contact";
+    if (!stageRaw) errors.push(err(r.row, label("stage"), "errors.import.enum", { value: r.get("stage") }));
+    // 资金到位 is reached by a tranche: a project listed in that stage is recorded as signed, and its
+    // funds tranches (imported next) move it on
+    const stage: TStage = stageRaw === "funds" ? "signed" : (stageRaw ?? "contact");
+    const status = r.has("status") ? parseStatus(r.get("status")) : "active";
+    if (!status) errors.push(err(r.row, label("status"), "errors.import.enum", { value: r.get("status") }));
+    const statusReason = r.get("status_reason") || null;
+    if (status === "lost" && !statusReason) errors.push(err(r.row, label("status"), "errors.stage.reasonRequired"));
+    const negotiationDate = dateIn(r, "negotiation_date", label, errors, today);
+    const signedDate = dateIn(r, "signed_date", label, errors, today);
+    const contactDate = dateIn(r, "contact_date", label, errors, today) ?? [negotiationDate, signedDate].filter((x): x is string => !!x).sort()[0] ?? today;
+    const signedAmount = amountIn(r, "signed_amount", currency, label, errors);
+    if (stageIndex(stage) >= stageIndex("signed")) {
+      // an unreadable date was reported already: one problem, one error
+      if (!signedDate && !r.has("signed_date")) errors.push(err(r.row, label("signed_date"), "errors.import.signedNeedsDate"));
+      if (!signedAmount || dec(signedAmount).isZero()) errors.push(err(r.row, label("signed_amount"), "errors.stage.signedAmountRequired"));
+    }
+    const ordered = [contactDate, stageIndex(stage) >= 1 ? negotiationDate : null, stageIndex(stage) >= 2 ? signedDate : null].filter((x): x is string => !!x);
+    if (ordered.some((d, i) => i > 0 && d < ordered[i - 1]!)) errors.push(err(r.row, label("contact_date"), "errors.import.dateOrder"));
+    let ownerId: string | null = null;
+    if (r.has("owner_email")) {
+      const o = owners.find((x) => x.email === r.get("owner_email").toLowerCase());
+      if (!o || o.disabledAt || (unit && !unit.path.startsWith(o.path))) errors.push(err(r.row, label("owner_email"), "errors.project.owner"));
+      else ownerId = o.id;
+    }
+    const current = code.success ? existingByCode.get(code.data) : undefined;
+    if (current && !scoped.some((u) => u.id === current.unitId)) errors.push(err(r.row, label("code"), "errors.project.codeTaken"));
+    if (errors.length > before || !code.success || !capitalType || !unit || !origin || !status) continue;
+
+    const data: TProjectRow = {
+      code: code.data, name, capitalType, unit, investor, creditCode, origin, industry: industry!, sourceChannel: sourceChannel!, planned: planned_!,
+      stage, status, statusReason: status === "active" ? null : statusReason, contactDate, negotiationDate, signedDate, signedAmount, ownerId, notes: r.get("notes") || null,
+    };
+    if (!current) {
+      planned.push({ row: r.row, action: "new", key: data.code, changes: [name], apply: (tx, ctx) => createImportedProject(tx, ctx, data) });
+      continue;
+    }
+    // an existing project: compare field by field
+    const changes: string[] = [];
+    const set: Partial<typeof projects.$inferInsert> = {};
+    const diff = <K extends keyof typeof projects.$inferInsert>(k: K, v: (typeof projects.$inferInsert)[K], eq_ = (a: unknown, b: unknown) => a === b) => {
+      if (!eq_(current[k as keyof typeof current], v)) {
+        changes.push(`${String(k)}: ${String(current[k as keyof typeof current] ?? "—")} → ${String(v ?? "—")}`);
+        set[k] = v;
+      }
+    };
+    const money = (a: unknown, b: unknown) => (a === null || b === null ? a === b : dec(String(a)).eq(String(b)));
+    diff("name", name);
+    diff("unitId", unit.id);
+    diff("industry", data.industry);
+    diff("sourceChannel", data.sourceChannel as never);
+    diff("plannedAmount", data.planned, money);
+    if (r.has("owner_email")) diff("ownerId", ownerId);
+    if (r.has("notes")) diff("notes", data.notes);
+    if (capitalType !== current.capitalType) {
+      if (trancheCounts.some((t) => t.projectId === current.id && t.n > 0)) {
+        errors.push(err(r.row, label("capital_type"), "errors.project.capitalTypeHasTranches"));
+        continue;
+      }
+      diff("capitalType", capitalType);
+    }
+    const fileStage = stage;
+    const dbStage = current.stage === "funds" && fileStage === "signed" ? "signed" : current.stage;
+    const stageMove = fileStage !== dbStage || status !== current.status;
+    if (stageIndex(fileStage) < stageIndex(dbStage)) {
+      errors.push(err(r.row, label("stage"), "errors.import.backward"));
+      continue;
+    }
+    if (stageIndex(fileStage) >= stageIndex("signed") && current.signedOn) {
+      diff("signedAmount", signedAmount, money);
+      diff("signedOn", signedDate);
+    }
+    if (stageMove) changes.push(`stage: ${current.stage}/${current.status} → ${fileStage}/${status}`);
+    if (!changes.length) {
+      planned.push({ row: r.row, action: "unchanged", key: data.code, changes });
+      continue;
+    }
+    planned.push({
+      row: r.row, action: "updated", key: data.code, changes,
+      apply: (tx, ctx) => updateImportedProject(tx, ctx, current, data, set, stageMove),
+    });
+  }
+  return { planned, errors };
+}
+
+async function investorFor(tx: Db, ctx: TApplyContext, d: TProjectRow): Promise<{ id: string; originRegion: string | null }> {
+  const key = d.creditCode ?? `name:${normalizeInvestorName(d.investor)}`;
+  const cached = ctx.investorIds.get(key);
+  if (cached) return { id: cached, originRegion: d.origin.region };
+  const norm = normalizeInvestorName(d.investor);
+  const [found] = await tx
+    .select({ id: investors.id, originRegion: investors.originRegion })
+    .from(investors)
+    .where(d.creditCode ? eq(investors.creditCode, d.creditCode) : and(eq(investors.nameNormalized, norm), investorVisible(ctx.actor)))
+    .limit(1);
+  if (found) {
+    ctx.investorIds.set(key, found.id);
+    return found;
+  }
+  const [row] = await tx
+    .insert(investors)
+    .values({ name: d.investor, nameNormalized: norm, creditCode: d.creditCode, originRegion: d.origin.region, originCountry: d.origin.country, ownerUnitId: d.unit.id, createdBy: ctx.actor.id })
+    .returning();
+  await writeAudit(tx, { actorId: ctx.actor.id, action: "investor.import", entityType: "investor", entityId: row!.id, unitId: d.unit.id, after: row });
+  ctx.investorIds.set(key, row!.id);
+  return row!;
+}
+
+async function createImportedProject(tx: Db, ctx: TApplyContext, d: TProjectRow) {
+  const inv = await investorFor(tx, ctx, d);
+  const originClass = deriveOriginClass({ capitalType: d.capitalType, originRegion: inv.originRegion, ...codesFromPath(d.unit.path) });
+  const signed = stageIndex(d.stage) >= stageIndex("signed");
+  const since = signed ? d.signedDate! : d.stage === "negotiation" ? (d.negotiationDate ?? d.contactDate) : d.contactDate;
+  const [p] = await tx
+    .insert(projects)
+    .values({
+      code: d.code, name: d.name, investorId: inv.id, capitalType: d.capitalType, unitId: d.unit.id, ownerId: d.ownerId,
+      industry: d.industry, sourceChannel: d.sourceChannel as never, plannedAmount: d.planned,
+      signedAmount: signed ? d.signedAmount : null, signedOn: signed ? d.signedDate : null,
+      stage: d.stage, status: d.status, statusReason: d.statusReason, stageSince: since, originClass, notes: d.notes, createdBy: ctx.actor.id,
+    })
+    .returning();
+  // the history the sheet records: first contact, then each later stage on its date
+  const events: (typeof stageEvents.$inferInsert)[] = [
+    { projectId: p!.id, toStage: "contact", toStatus: "active", businessDate: d.contactDate, recordedAt: ctx.now, actorId: ctx.actor.id, note: "import" },
+  ];
+  let prev: TStage = "contact";
+  if (stageIndex(d.stage) >= 1 && d.negotiationDate) {
+    events.push({ projectId: p!.id, fromStage: prev, toStage: "negotiation", fromStatus: "active", toStatus: "active", businessDate: d.negotiationDate, recordedAt: ctx.now, actorId: ctx.actor.id, note: "import" });
+    prev = "negotiation";
+  }
+  if (d.stage !== prev && d.stage !== "contact")
+    events.push({
+      projectId: p!.id, fromStage: prev, toStage: d.stage, fromStatus: "active", toStatus: "active",
+      businessDate: signed ? d.signedDate! : (d.negotiationDate ?? d.contactDate), recordedAt: ctx.now, actorId: ctx.actor.id, note: "import",
+      signedAmount: signed ? d.signedAmount : null,
+    });
+  if (d.status !== "active")
+    events.push({ projectId: p!.id, fromStage: d.stage, toStage: d.stage, fromStatus: "active", toStatus: d.status, businessDate: since, recordedAt: ctx.now, actorId: ctx.actor.id, reason: d.statusReason, note: "import" });
+  await tx.insert(stageEvents).values(events);
+  await writeAudit(tx, { actorId: ctx.actor.id, action: "project.import", entityType: "project", entityId: p!.id, unitId: d.unit.id, after: p });
+}
+
+async function updateImportedProject(tx: Db, ctx: TApplyContext, current: typeof projects.$inferSelect, d: TProjectRow, set: Partial<typeof projects.$inferInsert>, stageMove: boolean) {
+  const patch: Partial<typeof projects.$inferInsert> = { ...set };
+  if (set.unitId || set.capitalType) {
+    const [inv] = await tx.select({ originRegion: investors.originRegion }).from(investors).where(eq(investors.id, current.investorId));
+    patch.originClass = deriveOriginClass({ capitalType: d.capitalType, originRegion: inv?.originRegion, ...codesFromPath(d.unit.path) });
+  }
+  const events: (typeof stageEvents.$inferInsert)[] = [];
+  if (stageMove) {
+    const enters = current.stage !== d.stage && !(current.stage === "funds" && d.stage === "signed");
+    if (enters) {
+      const signing = d.stage === "signed";
+      const date = signing ? d.signedDate! : (d.negotiationDate ?? todayCN(ctx.now));
+      events.push({
+        projectId: current.id, fromStage: current.stage, toStage: d.stage, fromStatus: current.status, toStatus: d.status,
+        businessDate: date, recordedAt: ctx.now, actorId: ctx.actor.id, note: "import", signedAmount: signing ? d.signedAmount : null,
+      });
+      Object.assign(patch, { stage: d.stage, stageSince: date }, signing ? { signedOn: d.signedDate, signedAmount: d.signedAmount } : {});
+    }
+    if (d.status !== current.status) {
+      if (!enters)
+        events.push({ projectId: current.id, fromStage: current.stage, toStage: current.stage, fromStatus: current.status, toStatus: d.status, businessDate: todayCN(ctx.now), recordedAt: ctx.now, actorId: ctx.actor.id, reason: d.statusReason, note: "import" });
+      Object.assign(patch, { status: d.status, statusReason: d.statusReason });
+    }
+  }
+  const [after] = await tx
+    .update(projects)
+    .set({ ...patch, version: sql`${projects.version} + 1`, updatedAt: sql`now()` })
+    .where(eq(projects.id, current.id))
+    .returning();
+  if (events.length) await tx.insert(stageEvents).values(events);
+  await writeAudit(tx, { actorId: ctx.actor.id, action: "project.import", entityType: "project", entityId: current.id, unitId: after!.unitId, before: current, after });
+}
+
+// ─── tranches ─────────────────────────────────────────────────────────────────────────────────
+
+async function planTranches(db: Db, actor: TActor, rows: TRowReader[], label: (k: string) => string) {
+  const errors: TImportError[] = [];
+  const planned: TPlanned[] = [];
+  const today = todayCN();
+  const codes = [...new Set(rows.map((r) => r.get("project_code").toUpperCase()).filter(Boolean))];
+  const found = codes.length
+    ? await db
+        .select({ p: projects })
+        .from(projects)
+        .where(and(inArray(projects.code, codes), isNull(projects.deletedAt), sql`${projects.unitId} in (select ${units.id} from ${units} where ${units.path} like ${subtreePattern(actor.unitPath)})`))
+    : [];
+  const byCode = new Map(found.map((f) => [f.p.code, f.p]));
+  const existing = found.length ? await db.select().from(tranches).where(inArray(tranches.projectId, found.map((f) => f.p.id))) : [];
+  const keyOf = (projectId: string, evidenceNo: string | null, arrivedOn: string, amount: string) =>
+    evidenceNo ? `${projectId}|e|${evidenceNo.toUpperCase()}` : `${projectId}|${arrivedOn}|${dec(amount).toFixed(2)}`;
+  const existingByKey = new Map(existing.map((t) => [keyOf(t.projectId, t.evidenceNo, t.arrivedOn, t.amount), t]));
+  const canVerify = can(actor.role, "tranche.verify");
+  const seen = new Map<string, number>();
+  const firstTrancheOf = new Set<string>();
+
+  for (const r of rows) {
+    const before = errors.length;
+    const project = byCode.get(r.get("project_code").toUpperCase());
+    if (!project) {
+      errors.push(err(r.row, label("project_code"), "errors.import.projectScope", { code: r.get("project_code") }));
+      continue;
+    }
+    const arrivedOn = dateIn(r, "arrived_on", label, errors, today);
+    if (!r.has("arrived_on")) errors.push(err(r.row, label("arrived_on"), "errors.import.required"));
+    const amount = amountIn(r, "amount", currencyOf(project.capitalType), label, errors);
+    if (!r.has("amount")) errors.push(err(r.row, label("amount"), "errors.import.required"));
+    else if (amount && dec(amount).isZero()) errors.push(err(r.row, label("amount"), "errors.amount.positive"));
+    const verified = r.has("verified") ? parseBool(r.get("verified")) : false;
+    if (verified === null) errors.push(err(r.row, label("verified"), "errors.import.bool", { value: r.get("verified") }));
+    if (verified && !canVerify) errors.push(err(r.row, label("verified"), "errors.import.verifyRole"));
+    if (stageIndex(project.stage) < stageIndex("signed")) errors.push(err(r.row, label("project_code"), "errors.tranche.notSigned"));
+    if (project.status === "lost") errors.push(err(r.row, label("project_code"), "errors.tranche.projectLost"));
+    if (arrivedOn && project.signedOn && arrivedOn < project.signedOn) errors.push(err(r.row, label("arrived_on"), "errors.tranche.beforeSigning"));
+    const evidenceNo = r.get("evidence_no").slice(0, 60) || null;
+    if (errors.length > before || !arrivedOn || !amount) continue;
+    const key = keyOf(project.id, evidenceNo, arrivedOn, amount);
+    const dup = seen.get(key);
+    if (dup !== undefined) {
+      errors.push(err(r.row, label(evidenceNo ? "evidence_no" : "amount"), "errors.import.duplicateRow", { first: dup }));
+      continue;
+    }
+    seen.set(key, r.row);
+    const note = r.get("note") || null;
+    const current = existingByKey.get(key);
+    const status = verified ? "verified" : "pending";
+    if (!current) {
+      const first = project.stage === "signed" && !firstTrancheOf.has(project.id);
+      if (first) firstTrancheOf.add(project.id);
+      planned.push({
+        row: r.row, action: "new", key: evidenceNo ?? `${project.code} ${arrivedOn} ${amount}`, changes: [`${project.code} ${amount}`],
+        apply: async (tx, ctx) => {
+          const [t] = await tx
+            .insert(tranches)
+            .values({
+              projectId: project.id, amount, arrivedOn, evidenceNo, note, status, reportedBy: ctx.actor.id, reportedAt: ctx.now,
+              verifiedBy: verified ? ctx.actor.id : null, verifiedAt: verified ? ctx.now : null,
+            })
+            .returning();
+          // "verified = yes" in the file: recorded as verified by the importing leader/admin, and said so
+          await writeAudit(tx, { actorId: ctx.actor.id, action: verified ? "tranche.import_verified" : "tranche.import", entityType: "tranche", entityId: t!.id, unitId: project.unitId, after: { ...t, verifiedByImport: verified } });
+          if (first) {
+            const [moved] = await tx.update(projects).set({ stage: "funds", stageSince: arrivedOn, version: sql`${projects.version} + 1`, updatedAt: sql`now()` }).where(and(eq(projects.id, project.id), eq(projects.stage, "signed"))).returning();
+            if (moved) {
+              await tx.insert(stageEvents).values({ projectId: project.id, fromStage: "signed", toStage: "funds", fromStatus: project.status, toStatus: project.status, businessDate: arrivedOn, recordedAt: ctx.now, actorId: ctx.actor.id, note: "import" });
+              await writeAudit(tx, { actorId: ctx.actor.id, action: "project.move_stage", entityType: "project", entityId: project.id, unitId: project.unitId, before: project, after: moved });
+            }
+          }
+        },
+      });
+      continue;
+    }
+    const changes: string[] = [];
+    if (!dec(current.amount).eq(amount)) changes.push(`amount: ${current.amount} → ${amount}`);
+    if (current.arrivedOn !== arrivedOn) changes.push(`arrived_on: ${current.arrivedOn} → ${arrivedOn}`);
+    if (verified && current.status === "pending") changes.push("pending → verified");
+    if (current.status === "rejected" && verified) changes.push("rejected → verified");
+    if (!changes.length || (!verified && current.status === "verified" && changes.length === 0)) {
+      planned.push({ row: r.row, action: "unchanged", key, changes });
+      continue;
+    }
+    if (current.status !== "pending") {
+      errors.push(err(r.row, label("amount"), "errors.tranche.notPending"));
+      continue;
+    }
+    planned.push({
+      row: r.row, action: "updated", key: evidenceNo ?? key, changes,
+      apply: async (tx, ctx) => {
+        const [t] = await tx
+          .update(tranches)
+          .set({ amount, arrivedOn, note, status, verifiedBy: verified ? ctx.actor.id : null, verifiedAt: verified ? ctx.now : null, version: sql`${tranches.version} + 1`, updatedAt: sql`now()` })
+          .where(eq(tranches.id, current.id))
+          .returning();
+        await writeAudit(tx, { actorId: ctx.actor.id, action: verified ? "tranche.import_verified" : "tranche.import", entityType: "tranche", entityId: current.id, unitId: project.unitId, before: current, after: { ...t, verifiedByImport: verified } });
+      },
+    });
+  }
+  return { planned, errors };
+}
+
+// ─── targets ──────────────────────────────────────────────────────────────────────────────────
+
+async function planTargets(db: Db, actor: TActor, rows: TRowReader[], label: (k: string) => string) {
+  const errors: TImportError[] = [];
+  const planned: TPlanned[] = [];
+  const { byKey: unitByKey } = await scopeUnits(db, actor);
+  const parsed: Array<{ r: TRowReader; unit: typeof units.$inferSelect; year: number; metric: TTargetMetric; value: string }> = [];
+  for (const r of rows) {
+    const before = errors.length;
+    const unit = unitByKey.get(r.get("unit"));
+    if (!unit) errors.push(err(r.row, label("unit"), "errors.import.unitScope", { unit: r.get("unit") }));
+    const year = Number(r.get("year").replace(/年$/, ""));
+    if (!Number.isInteger(year) || year < 2000 || year > 2100) errors.push(err(r.row, label("year"), "errors.import.year", { value: r.get("year") }));
+    const metric = parseMetric(r.get("metric"));
+    if (!metric) errors.push(err(r.row, label("metric"), "errors.import.enum", { value: r.get("metric") }));
+    let value: string | null = null;
+    if (metric === "signed_projects") {
+      if (!/^\d{1,6}$/.test(r.get("value"))) errors.push(err(r.row, label("value"), "errors.target.wholeNumber"));
+      else value = `${r.get("value")}.00`;
+    } else if (metric) value = amountIn(r, "value", metric === "foreign_funds" ? "USD" : "CNY", label, errors);
+    if (errors.length > before || !unit || !metric || !value) continue;
+    parsed.push({ r, unit, year, metric, value });
+  }
+  errors.push(...duplicateKeys(parsed.map((p) => ({ row: p.r.row, key: `${p.unit.id}|${p.year}|${p.metric}`, item: p })), label("metric")));
+  const current = parsed.length
+    ? await db.select().from(targets).where(or(...parsed.map((p) => and(eq(targets.unitId, p.unit.id), eq(targets.year, p.year), eq(targets.metric, p.metric)))))
+    : [];
+  for (const p of parsed) {
+    const c = current.find((t) => t.unitId === p.unit.id && t.year === p.year && t.metric === p.metric);
+    const key = `${p.unit.code} ${p.year} ${p.metric}`;
+    if (c && dec(c.value).eq(p.value)) {
+      planned.push({ row: p.r.row, action: "unchanged", key, changes: [] });
+      continue;
+    }
+    planned.push({
+      row: p.r.row, action: c ? "updated" : "new", key, changes: [c ? `${c.value} → ${p.value}` : p.value],
+      apply: async (tx, ctx) => {
+        const [t] = c
+          ? await tx.update(targets).set({ value: p.value, updatedBy: ctx.actor.id, version: sql`${targets.version} + 1`, updatedAt: sql`now()` }).where(eq(targets.id, c.id)).returning()
+          : await tx.insert(targets).values({ unitId: p.unit.id, year: p.year, metric: p.metric, value: p.value, updatedBy: ctx.actor.id }).returning();
+        await writeAudit(tx, { actorId: ctx.actor.id, action: "target.import", entityType: "target", entityId: t!.id, unitId: p.unit.id, before: c ?? null, after: t });
+      },
+    });
+  }
+  return { planned, errors };
+}
+
+export { COLUMNS };

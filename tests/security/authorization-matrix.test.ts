@@ -1,0 +1,711 @@
+// Authorization matrix over EVERY tRPC procedure: each role (and signed-out) × each relation of the
+// caller to the object the procedure acts on. The expected answer is computed, not written down:
+// the permission table (server/auth/permissions.ts) decides FORBIDDEN, the unit subtree decides
+// scope, and anything out of scope (or soft-deleted) must answer exactly like a missing object.
+// The procedures are enumerated from the router itself: one without a case here fails the build.
+import { randomUUID } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { TRPCError } from "@trpc/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { investors, projects, units } from "@/db/schema";
+import { createTestDb, type TTestDb } from "@/db/testing/test-db";
+import { actorOf, insertUnit, insertUser, makeProject, projectInput, TEST_PASSWORD } from "@/db/testing/factories";
+import type { TRole } from "@/lib/domain";
+import { appRouter } from "@/server/api/root";
+import type { TActor } from "@/server/auth/actor";
+import { can, PERMISSIONS, type TAction } from "@/server/auth/permissions";
+import { publishFigures } from "@/server/figures/publish";
+import { reportTranche, verifyTranche } from "@/server/funds/tranches";
+import { addContact } from "@/server/investors/investors";
+import { AppError } from "@/server/lib/errors";
+import { moveProjectStage } from "@/server/projects/move-project-stage";
+import { callerFor } from "../integration/helpers";
+import { seedSecurityWorld, type TSecurityWorld } from "./world";
+
+let t: TTestDb;
+let w: TSecurityWorld;
+beforeAll(async () => {
+  t = await createTestDb();
+  w = await seedSecurityWorld(t.db);
+});
+afterAll(() => t?.close());
+
+// ---------------------------------------------------------------------------------------------
+// Callers and places
+
+type TUnitRow = typeof units.$inferSelect;
+type TPlaceKey = "province" | "dalian" | "zone" | "shenyang" | "jilin" | "changchun";
+/** A unit where objects live, a staff user of it (creates/reports there) and a verifier (not the reporter). */
+type TPlace = { key: TPlaceKey; unit: TUnitRow; staff: TActor; verifier: TActor };
+
+function place(key: TPlaceKey): TPlace {
+  const a = w.actors;
+  const u = w.units;
+  return {
+    province: { key, unit: u.province, staff: a.provinceStaff, verifier: a.provinceLeader },
+    dalian: { key, unit: u.dalian, staff: a.dalianStaff, verifier: a.dalianLeader },
+    zone: { key, unit: u.dlZone, staff: a.zoneStaff, verifier: a.dalianLeader },
+    shenyang: { key, unit: u.shenyang, staff: a.shenyangStaff, verifier: a.provinceLeader },
+    jilin: { key, unit: u.jilin, staff: a.jilinStaff, verifier: a.jilinLeader },
+    changchun: { key, unit: u.changchun, staff: a.changchunStaff, verifier: a.jilinLeader },
+  }[key] as TPlace;
+}
+
+/** Callers of every role; `own`/`sameCity`/`otherCity`/`otherTree` name the places those relations mean for them. */
+type TCaller = { label: string; actor: () => TActor; own: TPlaceKey; sameCity: TPlaceKey; otherCity: TPlaceKey | null; otherTree?: TPlaceKey };
+const CALLERS: TCaller[] = [
+  { label: "staff@大连市", actor: () => w.actors.dalianStaff, own: "dalian", sameCity: "zone", otherCity: "shenyang" },
+  // a zone's staff: the city above it is out of scope (no upward leak)
+  { label: "staff@金普新区", actor: () => w.actors.zoneStaff, own: "zone", sameCity: "dalian", otherCity: "shenyang" },
+  { label: "leader@大连市", actor: () => w.actors.dalianLeader, own: "dalian", sameCity: "zone", otherCity: "shenyang" },
+  { label: "leader@辽宁省", actor: () => w.actors.provinceLeader, own: "province", sameCity: "dalian", otherCity: "shenyang" },
+  { label: "admin@辽宁省", actor: () => w.actors.admin, own: "province", sameCity: "dalian", otherCity: "shenyang" },
+  // an admin is an admin of its own tree only: the other province's admin sees nothing of 辽宁
+  { label: "admin@吉林省", actor: () => w.actors.jilinAdmin, own: "jilin", sameCity: "changchun", otherCity: null, otherTree: "province" },
+];
+
+const RELATIONS = ["own", "same-city", "other-city", "other-unit-tree", "deleted", "missing"] as const;
+type TRel = (typeof RELATIONS)[number] | "none";
+
+type TEnv = {
+  label: string;
+  caller: TActor;
+  rel: TRel;
+  /** null: the object does not exist (missing) or the procedure takes none */
+  place: TPlace | null;
+  /** who creates the object: the caller for its own unit when its role writes, else the place's staff */
+  creator: TActor | null;
+  deleted: boolean;
+};
+
+function envFor(c: TCaller, rel: TRel): TEnv {
+  const caller = c.actor();
+  const key = { own: c.own, deleted: c.own, "same-city": c.sameCity, "other-city": c.otherCity, "other-unit-tree": c.otherTree ?? "jilin", missing: null, none: null }[rel] as TPlaceKey | null;
+  const p = key ? place(key) : null;
+  const ownish = rel === "own" || rel === "deleted";
+  const creator = p ? (ownish && caller.role !== "leader" ? caller : p.staff) : null;
+  return { label: c.label, caller, rel, place: p, creator, deleted: rel === "deleted" };
+}
+
+/** In scope: the object exists, is not deleted and lies in the caller's unit subtree. */
+const inScope = (env: TEnv) => !!env.place && !env.deleted && env.place.unit.path.startsWith(env.caller.unitPath);
+
+// ---------------------------------------------------------------------------------------------
+// Object factories (fresh per case; reads may reuse an object since they change nothing)
+
+let seq = 0;
+const uniq = () => `${++seq}${randomUUID().slice(0, 6)}`;
+const cache = new Map<string, Promise<unknown>>();
+function cached<T>(reuse: boolean, key: string, make: () => Promise<T>): Promise<T> {
+  if (!reuse) return make();
+  if (!cache.has(key)) cache.set(key, make());
+  return cache.get(key) as Promise<T>;
+}
+const envKey = (env: TEnv) => `${env.place?.key}:${env.creator?.id}:${env.deleted}`;
+
+type TProjectRow = typeof projects.$inferSelect;
+const fakeProject = () => ({ id: randomUUID(), version: 1, investorId: randomUUID(), unitId: randomUUID(), name: `不存在的项目${uniq()}` }) as TProjectRow;
+const reread = async (id: string) => (await t.db.select().from(projects).where(eq(projects.id, id)))[0]!;
+
+/** Soft-delete through the API: projects.delete as the admin of the project's tree. */
+async function softDelete(id: string) {
+  const row = await reread(id);
+  const [unit] = await t.db.select({ path: units.path }).from(units).where(eq(units.id, row.unitId));
+  const admin = [w.actors.admin, w.actors.jilinAdmin].find((a) => unit!.path.startsWith(a.unitPath))!;
+  await callerFor(t.db, admin).projects.delete({ id, version: row.version });
+  return reread(id);
+}
+
+function project(env: TEnv, reuse = false): Promise<TProjectRow> {
+  if (!env.place) return Promise.resolve(fakeProject());
+  return cached(reuse, `project:${envKey(env)}`, async () => {
+    const p = await makeProject(t.db, env.creator!, { unitId: env.place!.unit.id, name: `矩阵项目${uniq()}` });
+    return env.deleted ? softDelete(p.id) : p;
+  });
+}
+
+async function signedProject(env: TEnv): Promise<TProjectRow> {
+  if (!env.place) return fakeProject();
+  const p = await makeProject(t.db, env.creator!, { unitId: env.place.unit.id, startedOn: "2026-03-02" });
+  const s = await moveProjectStage(t.db, env.creator!, { id: p.id, version: p.version, toStage: "signed", toStatus: "active", businessDate: "2026-03-10", signedAmount: "200000000" });
+  return env.deleted ? softDelete(s.id) : s;
+}
+
+type TTrancheRow = Awaited<ReturnType<typeof reportTranche>>;
+/** A pending tranche reported by `reporter` (default: the place's staff, never the caller-verifier). */
+async function tranche(env: TEnv, reporter?: TActor): Promise<TTrancheRow> {
+  if (!env.place) return { id: randomUUID(), version: 1 } as TTrancheRow;
+  const p = await makeProject(t.db, env.creator!, { unitId: env.place.unit.id, startedOn: "2026-03-02" });
+  const s = await moveProjectStage(t.db, env.creator!, { id: p.id, version: p.version, toStage: "signed", toStatus: "active", businessDate: "2026-03-10", signedAmount: "200000000" });
+  const tr = await reportTranche(t.db, reporter ?? env.place.staff, { projectId: s.id, amount: "1000000", arrivedOn: "2026-04-01", evidenceNo: `JZ${uniq()}` });
+  if (env.deleted) await softDelete(s.id);
+  return tr;
+}
+
+/** The reporter the caller may edit as: itself when its role reports and the project is in scope. */
+const reporterFor = (env: TEnv) => (env.place && can(env.caller.role, "tranche.report") && inScope(env) ? env.caller : env.place?.staff);
+
+type TInvestorRow = typeof investors.$inferSelect;
+function investor(env: TEnv, reuse = false): Promise<TInvestorRow> {
+  if (!env.place) return Promise.resolve({ id: randomUUID(), version: 1, name: `不存在的投资方${uniq()}`, originRegion: "320000" } as TInvestorRow);
+  return cached(reuse, `investor:${envKey(env)}`, async () => {
+    const p = await makeProject(t.db, env.creator!, { unitId: env.place!.unit.id, investor: { newInvestor: { name: `矩阵投资${uniq()}有限公司`, originRegion: "320000" } } });
+    return (await t.db.select().from(investors).where(eq(investors.id, p.investorId)))[0]!;
+  });
+}
+
+async function contact(env: TEnv) {
+  if (!env.place) return { id: randomUUID(), version: 1 };
+  const inv = await investor(env);
+  return addContact(t.db, env.creator!, { investorId: inv.id, name: `联系人${uniq()}`, phone: "0411-88880000" });
+}
+
+async function childUnit(env: TEnv): Promise<TUnitRow> {
+  if (!env.place) return { id: randomUUID(), version: 1, code: `NO-${seq}`, name: `不存在${uniq()}`, parentId: randomUUID() } as TUnitRow;
+  const n = uniq();
+  return insertUnit(t.db, `SEC-${n}`, `安全测试区${n}`, "zone", env.place.unit);
+}
+
+function freshUser(env: TEnv, reuse = false) {
+  if (!env.place) return Promise.resolve({ id: randomUUID(), version: 1, email: `nobody${uniq()}@test.example`, unitId: randomUUID() });
+  return cached(reuse, `user:${envKey(env)}`, () => insertUser(t.db, `sec${uniq()}@test.example`, `测试用户${seq}`, "staff", env.place!.unit.id));
+}
+
+const unitCode = (env: TEnv) => env.place?.unit.code ?? `NOPE-${seq}`;
+const unitId = (env: TEnv) => env.place?.unit.id ?? randomUUID();
+
+function published(env: TEnv, reuse = false) {
+  if (!env.place) return Promise.resolve({ id: randomUUID() });
+  return cached(reuse, `published:${envKey(env)}`, () => publishFigures(t.db, env.creator!, { unit: env.place!.unit.code, from: "2026-01-01", to: "2026-03-31" }));
+}
+
+let targetYear = 2030;
+
+/** A project with an integrity flag (contact → signed skips negotiation) and that flag's key. */
+function flagged(env: TEnv, reuse = false): Promise<{ projectId: string; key: string }> {
+  if (!env.place) return Promise.resolve({ projectId: randomUUID(), key: `skipped_stage:${randomUUID()}` });
+  return cached(reuse, `flagged:${envKey(env)}`, async () => {
+    const p = await makeProject(t.db, env.creator!, { unitId: env.place!.unit.id, startedOn: "2026-03-02" });
+    await moveProjectStage(t.db, env.creator!, { id: p.id, version: p.version, toStage: "signed", toStatus: "active", businessDate: "2026-03-10", signedAmount: "200000000" });
+    const flags = (await callerFor(t.db, env.place!.staff).flags.forProject({ projectId: p.id })) as Array<{ rule: string; key: string }>;
+    const key = flags.find((f) => f.rule === "skipped_stage")?.key;
+    if (!key) throw new Error("setup: no skipped_stage flag");
+    if (env.deleted) await softDelete(p.id);
+    return { projectId: p.id, key };
+  });
+}
+const hasFlagOn = (projectId: string) => (r: unknown) => rowsOf(r).some((f) => (f as unknown as { projectIds: string[] }).projectIds.includes(projectId));
+
+// ---------------------------------------------------------------------------------------------
+// The case table: one entry per procedure
+
+type TBuilt = {
+  input: unknown;
+  /** for reads: whether the answer shows the object (a list containing it, a detail of it) */
+  visible?: (result: unknown) => boolean;
+  /** a different caller of the same role and unit (e.g. a fresh user whose password may change) */
+  actor?: TActor;
+};
+type TCase = {
+  kind: "query" | "mutation";
+  /** the permission-table action the procedure must name; null = public */
+  action: TAction | null;
+  /** "object": takes an object (id/unit) and runs every relation; "none": no object */
+  object: "none" | "object" | "project";
+  /** how a missing object answers when the role is allowed: an error code, or "hidden" (a list without it) */
+  missing?: "NOT_FOUND" | "BAD_REQUEST" | "hidden";
+  build: (env: TEnv) => Promise<TBuilt>;
+  /** extra scope check on a successful answer: returns what leaked, if anything */
+  leak?: (result: unknown, env: TEnv) => Promise<string | null>;
+};
+
+const rowsOf = (r: unknown): Array<{ id: string }> => ((r as { rows?: unknown[] }).rows ?? (r as unknown[])) as Array<{ id: string }>;
+const contains = (id: string) => (r: unknown) => rowsOf(r).some((x) => x.id === id);
+const isObj = (id: string) => (r: unknown) => (r as { id?: string } | null)?.id === id;
+async function subtreeCodes(actor: TActor) {
+  return new Set((await t.db.select({ code: units.code, path: units.path }).from(units)).filter((u) => u.path.startsWith(actor.unitPath)).map((u) => u.code));
+}
+const leakByUnitCode = async (r: unknown, env: TEnv) => {
+  const codes = await subtreeCodes(env.caller);
+  const bad = rowsOf(r).filter((x) => !codes.has((x as unknown as { unitCode: string }).unitCode));
+  return bad.length ? `rows outside scope: ${bad.map((x) => (x as unknown as { unitCode: string }).unitCode).join(",")}` : null;
+};
+
+const CASES: Record<string, TCase> = {
+  // --- me
+  "me.get": { kind: "query", action: null, object: "none", build: async (env) => ({ input: undefined, visible: isObj(env.caller.id) }) },
+  "me.settings": { kind: "query", action: "self.update", object: "none", build: async () => ({ input: undefined }) },
+  "me.setLocale": { kind: "mutation", action: "self.update", object: "none", build: async () => ({ input: { locale: "zh-CN" } }) },
+  "me.changePassword": {
+    kind: "mutation",
+    action: "self.update",
+    object: "none",
+    build: async (env) => {
+      // a fresh user of the same role and unit: the password really changes
+      const u = await insertUser(t.db, `pw${uniq()}@test.example`, "改密用户", env.caller.role, env.caller.unitId);
+      return { input: { current: TEST_PASSWORD, next: "Another-pass-2026" }, actor: await actorOf(t.db, u.id) };
+    },
+  },
+  // --- units
+  "units.list": {
+    kind: "query",
+    action: "unit.read",
+    object: "none",
+    build: async (env) => ({ input: undefined, visible: (r) => (r as Array<{ id: string }>).some((u) => u.id === env.caller.unitId) }),
+    leak: async (r, env) => {
+      const bad = (r as Array<{ path: string; code: string }>).filter((u) => !u.path.startsWith(env.caller.unitPath));
+      return bad.length ? `units outside scope: ${bad.map((u) => u.code).join(",")}` : null;
+    },
+  },
+  "units.create": {
+    kind: "mutation",
+    action: "unit.manage",
+    object: "object",
+    build: async (env) => {
+      const n = uniq();
+      return { input: { code: `NEW-${n}`, name: `新建园区${n}`, kind: "zone", parentId: unitId(env) } };
+    },
+  },
+  "units.update": {
+    kind: "mutation",
+    action: "unit.manage",
+    object: "object",
+    build: async (env) => {
+      const u = await childUnit(env);
+      return { input: { id: u.id, version: u.version, code: u.code, name: u.name, kind: "district", parentId: u.parentId } };
+    },
+  },
+  // --- users
+  "users.list": {
+    kind: "query",
+    action: "user.read",
+    object: "object",
+    missing: "hidden",
+    build: async (env) => {
+      const u = await freshUser(env, true);
+      return { input: { q: u.email }, visible: contains(u.id) };
+    },
+    leak: leakByUnitCode,
+  },
+  "users.create": {
+    kind: "mutation",
+    action: "user.manage",
+    object: "object",
+    build: async (env) => ({ input: { email: `created${uniq()}@test.example`, name: "新用户", role: "staff", unitId: unitId(env), password: "Created-pass-2026" } }),
+  },
+  "users.update": {
+    kind: "mutation",
+    action: "user.manage",
+    object: "object",
+    build: async (env) => {
+      const u = await freshUser(env);
+      return { input: { id: u.id, version: u.version, name: "改名用户", role: "staff", unitId: u.unitId, disabled: false } };
+    },
+  },
+  "users.resetPassword": {
+    kind: "mutation",
+    action: "user.manage",
+    object: "object",
+    build: async (env) => ({ input: { id: (await freshUser(env)).id, password: "Reset-pass-2026" } }),
+  },
+  // --- investors
+  "investors.search": {
+    kind: "query",
+    action: "investor.read",
+    object: "object",
+    missing: "hidden",
+    build: async (env) => {
+      const inv = await investor(env, true);
+      return { input: { q: inv.name, limit: 50 }, visible: contains(inv.id) };
+    },
+  },
+  "investors.duplicates": {
+    kind: "query",
+    action: "investor.read",
+    object: "object",
+    missing: "hidden",
+    build: async (env) => {
+      const inv = await investor(env, true);
+      return { input: { name: inv.name }, visible: contains(inv.id) };
+    },
+  },
+  "investors.get": {
+    kind: "query",
+    action: "investor.read",
+    object: "object",
+    build: async (env) => {
+      const inv = await investor(env, true);
+      return { input: { id: inv.id }, visible: isObj(inv.id) };
+    },
+  },
+  "investors.update": {
+    kind: "mutation",
+    action: "investor.write",
+    object: "object",
+    build: async (env) => {
+      const inv = await investor(env);
+      return { input: { id: inv.id, version: inv.version, name: inv.name, creditCode: null, originRegion: inv.originRegion, originCountry: null } };
+    },
+  },
+  "investors.addContact": {
+    kind: "mutation",
+    action: "investor.write",
+    object: "object",
+    build: async (env) => ({ input: { investorId: (await investor(env)).id, name: "王经理", title: "总经理", phone: "0411-12345678" } }),
+  },
+  "investors.updateContact": {
+    kind: "mutation",
+    action: "investor.write",
+    object: "object",
+    build: async (env) => {
+      const c = await contact(env);
+      return { input: { id: c.id, version: c.version, name: "李经理", title: "副总", phone: "024-87654321" } };
+    },
+  },
+  "investors.removeContact": {
+    kind: "mutation",
+    action: "investor.write",
+    object: "object",
+    build: async (env) => {
+      const c = await contact(env);
+      return { input: { id: c.id, version: c.version } };
+    },
+  },
+  // --- projects
+  "projects.list": {
+    kind: "query",
+    action: "project.read",
+    object: "project",
+    missing: "hidden",
+    build: async (env) => {
+      const p = await project(env, true);
+      return { input: { q: p.name, pageSize: 200 }, visible: contains(p.id) };
+    },
+    leak: leakByUnitCode,
+  },
+  "projects.get": {
+    kind: "query",
+    action: "project.read",
+    object: "project",
+    build: async (env) => {
+      const p = await project(env, true);
+      return { input: { id: p.id }, visible: isObj(p.id) };
+    },
+  },
+  "projects.create": {
+    kind: "mutation",
+    action: "project.write",
+    object: "object",
+    // a unit outside scope is refused like an unknown unit: a field error on unitId
+    missing: "BAD_REQUEST",
+    build: async (env) => ({ input: projectInput(unitId(env), { name: `新建项目${uniq()}` }) }),
+  },
+  "projects.update": {
+    kind: "mutation",
+    action: "project.write",
+    object: "project",
+    build: async (env) => {
+      const p = await project(env);
+      return { input: { ...projectInput(p.unitId), id: p.id, version: p.version, investorId: p.investorId, name: `改名项目${uniq()}` } };
+    },
+  },
+  "projects.moveStage": {
+    kind: "mutation",
+    action: "project.write",
+    object: "project",
+    build: async (env) => {
+      const p = await project(env);
+      return { input: { id: p.id, version: p.version, toStage: "negotiation", toStatus: "active", businessDate: "2026-03-05", note: "矩阵" } };
+    },
+  },
+  "projects.delete": {
+    kind: "mutation",
+    action: "project.delete",
+    object: "project",
+    build: async (env) => {
+      const p = await project(env);
+      return { input: { id: p.id, version: p.version } };
+    },
+  },
+  // --- funds
+  "funds.byProject": {
+    kind: "query",
+    action: "tranche.read",
+    object: "project",
+    build: async (env) => {
+      const p = await project(env, true);
+      return { input: { projectId: p.id }, visible: Array.isArray };
+    },
+  },
+  "funds.queue": {
+    kind: "query",
+    action: "tranche.read",
+    object: "project",
+    missing: "hidden",
+    build: async (env) => {
+      const tr = await cached(true, `rejected:${envKey(env)}`, async () => {
+        const x = await tranche(env);
+        if (!env.place || env.deleted) return x;
+        // rejected ones are listed newest first: this one is on the first page whatever else exists
+        return verifyTranche(t.db, env.place.verifier, { id: x.id, version: x.version, decision: "reject", reason: "矩阵测试退回" });
+      });
+      return { input: { status: "rejected", pageSize: 200 }, visible: contains(tr.id) };
+    },
+  },
+  "funds.report": {
+    kind: "mutation",
+    action: "tranche.report",
+    object: "project",
+    build: async (env) => {
+      const p = await signedProject(env);
+      return { input: { projectId: p.id, amount: "3000000", arrivedOn: "2026-04-02", evidenceNo: `YH${uniq()}` } };
+    },
+  },
+  "funds.update": {
+    kind: "mutation",
+    action: "tranche.report",
+    object: "project",
+    build: async (env) => {
+      const tr = await tranche(env, reporterFor(env));
+      return { input: { id: tr.id, version: tr.version, amount: "1500000", arrivedOn: "2026-04-03" } };
+    },
+  },
+  "funds.withdraw": {
+    kind: "mutation",
+    action: "tranche.report",
+    object: "project",
+    build: async (env) => {
+      const tr = await tranche(env, reporterFor(env));
+      return { input: { id: tr.id, version: tr.version } };
+    },
+  },
+  "funds.verify": {
+    kind: "mutation",
+    action: "tranche.verify",
+    object: "project",
+    build: async (env) => {
+      const tr = await tranche(env); // reported by the place's staff: never the verifying leader/admin
+      return { input: { id: tr.id, version: tr.version, decision: "verify" } };
+    },
+  },
+  // --- targets
+  "targets.list": {
+    kind: "query",
+    action: "target.read",
+    object: "object",
+    build: async (env) => ({ input: { unit: unitCode(env), year: 2026 }, visible: (r) => (r as Array<{ id: string }>)[0]?.id === env.place?.unit.id }),
+  },
+  "targets.set": {
+    kind: "mutation",
+    action: "target.write",
+    object: "object",
+    build: async (env) => ({ input: { year: targetYear++, entries: [{ unitId: unitId(env), metric: "domestic_funds", value: "1000000000", version: null }] } }),
+  },
+  // --- figures
+  "figures.headline": {
+    kind: "query",
+    action: "figures.read",
+    object: "object",
+    build: async (env) => ({ input: { unit: unitCode(env), from: "2026-01-01", to: "2026-06-30" }, visible: (r) => (r as { unit: string }).unit === env.place?.unit.code }),
+  },
+  "figures.pipeline": { kind: "query", action: "figures.read", object: "object", build: async (env) => ({ input: { unit: unitCode(env) } }) },
+  "figures.monthly": { kind: "query", action: "figures.read", object: "object", build: async (env) => ({ input: { unit: unitCode(env), year: 2026 } }) },
+  "figures.publish": {
+    kind: "mutation",
+    action: "figures.publish",
+    object: "object",
+    build: async (env) => ({ input: { unit: unitCode(env), from: "2026-01-01", to: "2026-03-31" } }),
+  },
+  "figures.published": {
+    kind: "query",
+    action: "figures.read",
+    object: "object",
+    missing: "hidden",
+    build: async (env) => {
+      const pub = await published(env, true);
+      return { input: { unit: unitCode(env) }, visible: contains(pub.id) };
+    },
+  },
+  "figures.compare": {
+    kind: "query",
+    action: "figures.read",
+    object: "object",
+    build: async (env) => {
+      const pub = await published(env, true);
+      return { input: { id: pub.id }, visible: isObj(pub.id) };
+    },
+  },
+  // --- integrity flags
+  "flags.list": {
+    kind: "query",
+    action: "flag.read",
+    object: "project",
+    missing: "hidden",
+    build: async (env) => {
+      const f = await flagged(env, true);
+      return { input: { projectId: f.projectId }, visible: hasFlagOn(f.projectId) };
+    },
+  },
+  "flags.forProject": {
+    kind: "query",
+    action: "flag.read",
+    object: "project",
+    build: async (env) => {
+      const f = await flagged(env, true);
+      return { input: { projectId: f.projectId }, visible: hasFlagOn(f.projectId) };
+    },
+  },
+  "flags.review": {
+    kind: "mutation",
+    action: "flag.review",
+    object: "project",
+    build: async (env) => ({ input: { key: (await flagged(env)).key, note: "已核实，属实际情况" } }),
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Running one check
+
+type TProcDef = { _def: { type: string; meta?: { action?: TAction } } };
+const PROCEDURES = (appRouter._def as unknown as { procedures: Record<string, TProcDef> }).procedures;
+
+type TOutcome = { ok: true; value: unknown } | { ok: false; code: string; fp: string };
+
+async function invoke(actor: TActor | null, path: string, input: unknown): Promise<TOutcome> {
+  const api = callerFor(t.db, actor) as unknown as Record<string, Record<string, (i: unknown) => Promise<unknown>>>;
+  const [ns, name] = path.split(".") as [string, string];
+  try {
+    return { ok: true, value: await api[ns]![name]!(input) };
+  } catch (e) {
+    if (!(e instanceof TRPCError)) return { ok: false, code: `NOT_A_TRPC_ERROR`, fp: String(e) };
+    // createCaller errors carry the message key; with an AppError also compare its values and
+    // fields, so nothing about an out-of-scope object can differ from a missing one
+    const cause = e.cause instanceof AppError ? e.cause : null;
+    const extra = cause ? JSON.stringify({ v: cause.msg.values ?? null, f: cause.fields ?? null, d: cause.data ?? null }) : "";
+    return { ok: false, code: e.code, fp: `${e.code}|${e.message}|${extra}` };
+  }
+}
+
+/** What the answer tells the caller, for comparing with the missing case. */
+function seen(o: TOutcome, built: TBuilt) {
+  if (!o.ok) return `error ${o.fp}`;
+  if (built.visible) return built.visible(o.value) ? "ok, object visible" : "ok, object hidden";
+  return "ok";
+}
+
+const stats = { procedures: 0, checks: 0, allowed: 0, denied: 0, unexpected: [] as string[] };
+
+async function runProcedure(path: string, c: TCase) {
+  const problems: string[] = [];
+  const record = (kind: "allowed" | "denied" | "unexpected", what: string) => {
+    stats.checks++;
+    if (kind === "unexpected") {
+      stats.unexpected.push(what);
+      problems.push(what);
+    } else stats[kind]++;
+  };
+
+  // signed out: UNAUTHORIZED everywhere except the public me.get (null)
+  {
+    const env = envFor(CALLERS.find((x) => x.label === "admin@辽宁省")!, c.object === "none" ? "none" : "own");
+    const built = await c.build(env);
+    const o = await invoke(null, path, built.input);
+    if (c.action === null) {
+      if (o.ok && o.value === null) record("allowed", "");
+      else record("unexpected", `${path} signed-out: expected null, got ${seen(o, built)}`);
+    } else if (!o.ok && o.code === "UNAUTHORIZED") record("denied", "");
+    else record("unexpected", `${path} signed-out: expected UNAUTHORIZED, got ${seen(o, built)}`);
+  }
+
+  for (const callerDef of CALLERS) {
+    const role: TRole = callerDef.actor().role;
+    const allowedRole = c.action === null || can(role, c.action);
+    const relations: readonly TRel[] =
+      c.object === "none" ? ["none"] : RELATIONS.filter((r) => (r !== "deleted" || c.object === "project") && (r !== "other-city" || callerDef.otherCity));
+
+    // the missing object first: what "not there" looks like to this caller
+    let missingSeen: string | null = null;
+    const outcomes: Array<{ env: TEnv; built: TBuilt; o: TOutcome }> = [];
+    for (const rel of relations) {
+      const env = envFor(callerDef, rel);
+      const built = await c.build(env);
+      const o = await invoke(built.actor ?? env.caller, path, built.input);
+      outcomes.push({ env, built, o });
+      if (rel === "missing") missingSeen = seen(o, built);
+    }
+
+    for (const { env, built, o } of outcomes) {
+      const where = `${path} as ${callerDef.label} on ${env.rel}${env.place ? ` (${env.place.unit.code})` : ""}`;
+      const got = seen(o, built);
+      if (!allowedRole) {
+        // FORBIDDEN exactly when the role lacks the action, whatever the object
+        if (!o.ok && o.code === "FORBIDDEN") record("denied", "");
+        else record("unexpected", `${where}: role lacks ${c.action}, expected FORBIDDEN, got ${got}`);
+        continue;
+      }
+      if (!o.ok && o.code === "FORBIDDEN") {
+        record("unexpected", `${where}: role has ${c.action} but got FORBIDDEN (${o.fp})`);
+        continue;
+      }
+      if (env.rel === "none" || inScope(env)) {
+        // allowed: it must actually work (inputs are valid in business terms) and show the object
+        if (o.ok && (!built.visible || built.visible(o.value))) {
+          const leak = c.leak ? await c.leak(o.value, env) : null;
+          if (leak) record("unexpected", `${where}: ${leak}`);
+          else record("allowed", "");
+        } else record("unexpected", `${where}: in scope, expected success, got ${got}`);
+        continue;
+      }
+      if (env.rel === "missing") {
+        const want = c.missing ?? "NOT_FOUND";
+        const ok = want === "hidden" ? got === "ok, object hidden" : !o.ok && o.code === want;
+        if (ok) record("denied", "");
+        else record("unexpected", `${where}: a missing object should answer ${want}, got ${got}`);
+        continue;
+      }
+      // out of scope or deleted: indistinguishable from missing
+      if (got === missingSeen) record("denied", "");
+      else record("unexpected", `${where}: out of scope should answer like missing (${missingSeen}), got ${got}`);
+    }
+  }
+  stats.procedures++;
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe("authorization matrix", () => {
+  it("covers every procedure of the router, and names the action the case table expects", () => {
+    const names = Object.keys(PROCEDURES);
+    expect(names.length).toBeGreaterThan(30);
+    const noCase = names.filter((n) => !CASES[n]);
+    expect(noCase, "procedures without a matrix entry (add one to CASES)").toEqual([]);
+    const stale = Object.keys(CASES).filter((n) => !PROCEDURES[n]);
+    expect(stale, "matrix entries for procedures that no longer exist").toEqual([]);
+    const wrong = names
+      .filter((n) => CASES[n])
+      .filter((n) => (PROCEDURES[n]!._def.meta?.action ?? null) !== CASES[n]!.action || PROCEDURES[n]!._def.type !== CASES[n]!.kind)
+      .map((n) => `${n}: ${PROCEDURES[n]!._def.type} ${PROCEDURES[n]!._def.meta?.action ?? "public"}`);
+    expect(wrong, "procedures whose action or kind differs from the matrix").toEqual([]);
+    // and every action a procedure names exists in the permission table
+    const unknown = names.map((n) => PROCEDURES[n]!._def.meta?.action).filter((a): a is TAction => !!a && !(a in PERMISSIONS));
+    expect(unknown).toEqual([]);
+  });
+
+  for (const path of Object.keys(PROCEDURES)) {
+    it(path, async () => {
+      const c = CASES[path];
+      expect(c, `no matrix entry for ${path}`).toBeDefined();
+      const problems = await runProcedure(path, c!);
+      expect(problems).toEqual([]);
+    });
+  }
+
+  it("summary", () => {
+    const line = `authorization matrix: ${stats.checks} checks, ${stats.allowed} allowed, ${stats.denied} denied, ${stats.unexpected.length} unexpected`;
+    console.log(line);
+    expect(stats.procedures, "every procedure ran its matrix").toBe(Object.keys(PROCEDURES).length);
+    expect(stats.checks).toBeGreaterThan(Object.keys(PROCEDURES).length * 10);
+    expect(stats.unexpected).toEqual([]);
+  });
+});
