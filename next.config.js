@@ -12,6 +12,28 @@ const nextConfig = {
   serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "postgres", "exceljs"],
   // Migrations are read from db/migrations at run time.
   outputFileTracingIncludes: { "/**": ["./db/migrations/**/*"] },
+  // Security headers on every response, static files included. proxy.ts sets the same on pages
+  // and route handlers, plus the CSP with its per-response nonce, no-store and HSTS
+  // (server/lib/security-headers.ts — keep the values in step).
+  async headers() {
+    return [
+      {
+        source: "/:path*",
+        headers: [
+          { key: "X-Content-Type-Options", value: "nosniff" },
+          { key: "X-Frame-Options", value: "DENY" },
+          { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+          { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=(), usb=()" },
+        ],
+      },
+      {
+        // behind a TLS-terminating proxy
+        source: "/:path*",
+        has: [{ type: "header", key: "x-forwarded-proto", value: "https" }],
+        headers: [{ key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" }],
+      },
+    ];
+  },
 };
 
 module.exports = withNextIntl(nextConfig);

@@ -19,13 +19,16 @@ import { writeProjectsCsv, writeProjectsXlsx } from "@/server/exports/project-ex
 import { isIsoDate } from "@/lib/dates";
 import { computeHeadline, headlineJson } from "@/server/figures/headline";
 import { headlineCsv, headlineXlsx } from "@/server/exports/headline-table";
+import { backupToFile } from "@/server/backup/backup-database";
+import { restoreFromFile } from "@/server/backup/restore-database";
+import { describeAuditBreak, verifyAuditChain } from "@/server/audit/verify-audit";
 import { actorByEmail, cliActor, cliLocale, db, run } from "./run";
 
 const program = new Command("cli").description("Investment project pipeline tracker — administration").showHelpAfterError();
 const out = (s: string) => process.stdout.write(`${s}\n`);
 const generatedPassword = () => randomBytes(9).toString("base64url");
 
-const dbCmd = program.command("db").description("database: migrate, seed");
+const dbCmd = program.command("db").description("database: migrate, seed, backup, restore");
 dbCmd
   .command("migrate")
   .description("apply pending migrations")
@@ -50,6 +53,32 @@ dbCmd
       out(`demo data: ${summary.projects} projects, ${summary.tranches} tranches, ${summary.investors} investors, ${summary.users} users`);
       for (const u of DEMO_LOGINS) out(`  ${u.role.padEnd(6)} ${u.email.padEnd(24)} ${u.unit}`);
       out(`  password: ${password}`);
+    }),
+  );
+
+const count = (s: { tables: Array<{ name: string; rows: number }> }, table: string) => s.tables.find((t) => t.name === table)?.rows ?? 0;
+dbCmd
+  .command("backup")
+  .description("write the whole database (evidence files and audit log included) to a gzip'd backup file")
+  .argument("<file>", "e.g. backup-2026-03-31.jsonl.gz")
+  .action((file: string) =>
+    run(async () => {
+      const s = await backupToFile(await db(), file);
+      out(`backup written to ${file}: ${s.rows} rows in ${s.tables.length} tables (${count(s, "audit_log")} audit entries, ${count(s, "evidence_files")} evidence files), ${(s.bytes! / 1024 / 1024).toFixed(1)} MB, at ${s.migrations.tag ?? `${s.migrations.count} migrations`}`);
+    }),
+  );
+dbCmd
+  .command("restore")
+  .description("restore a backup file into an empty database (a new PGLITE_DIR or PostgreSQL database; superuser), then verify the audit chain")
+  .argument("<file>", "a file written by db backup")
+  .action((file: string) =>
+    run(async () => {
+      const d = await db();
+      const s = await restoreFromFile(d, file);
+      out(`restored ${file} (backup of ${s.createdAt}): ${s.rows} rows in ${s.tables.length} tables (${count(s, "audit_log")} audit entries, ${count(s, "evidence_files")} evidence files)`);
+      const v = await verifyAuditChain(d);
+      if (!v.ok) throw new Error(`restored, but ${describeAuditBreak(v.broken)}`);
+      out(`audit chain intact: ${v.entries} entries`);
     }),
   );
 
@@ -201,6 +230,23 @@ program
           : await writeProjectsXlsx(d, actor, filters, cliLocale, stream, { stageReport: what === "stage-report" });
       await done;
       out(`${o.out}: ${n} projects`);
+    }),
+  );
+
+const auditCmd = program.command("audit").description("the tamper-evident audit log");
+auditCmd
+  .command("verify")
+  .description("recompute every hash of the audit chain; names the first broken entry (exit code 1)")
+  .action(() =>
+    run(async () => {
+      const v = await verifyAuditChain(await db(), {
+        onProgress: (n) => {
+          if (process.stderr.isTTY) process.stderr.write(`\rchecked ${n}   `);
+        },
+      });
+      if (process.stderr.isTTY) process.stderr.write("\r");
+      if (!v.ok) throw new Error(describeAuditBreak(v.broken));
+      out(`audit chain intact: ${v.entries} entries`);
     }),
   );
 

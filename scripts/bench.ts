@@ -15,6 +15,8 @@ import { SYSTEM_ACTOR } from "@/server/auth/actor";
 import { computeHeadline } from "@/server/figures/headline";
 import { computePipeline } from "@/server/figures/pipeline";
 import { findProjects } from "@/server/projects/find-projects";
+import { writeProjectsCsv, writeProjectsXlsx } from "@/server/exports/project-export";
+import { Writable } from "node:stream";
 
 const N_PROJECTS = Number(process.env.BENCH_PROJECTS ?? 100_000);
 const N_TRANCHES = Number(process.env.BENCH_TRANCHES ?? 1_000_000);
@@ -156,11 +158,74 @@ async function main() {
   rows.push(["project list, page 400 (offset 20,000)", await time(() => findProjects(h.db, SYSTEM_ACTOR, { pageSize: 50, page: 401 })), null]);
   rows.push(["project list, search '项目4242'", await time(() => findProjects(h.db, SYSTEM_ACTOR, { q: "项目4242" })), null]);
 
+  if (process.env.BENCH_EXPORTS !== "0") await benchExports(h.db);
+
   console.log(`\n${"work".padEnd(72)} ${"service ms".padStart(11)} ${"SQL ms".padStart(9)} ${"ratio".padStart(7)}`);
   for (const [label, s, r] of rows)
     console.log(`${label.padEnd(72)} ${s.toFixed(1).padStart(11)} ${(r === null ? "—" : r.toFixed(1)).padStart(9)} ${(r === null ? "" : `${(s / r).toFixed(2)}×`).padStart(7)}`);
+  if (exportLines.length) console.log(`\n${exportLines.join("\n")}`);
   await h.close();
 }
+
+/** A sink that drops the bytes (but counts them), so only the export's own work is measured. */
+function nullSink() {
+  let bytes = 0;
+  const w = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      bytes += chunk.length;
+      setImmediate(cb); // asynchronous, like a socket: the writer has to respect backpressure
+    },
+  });
+  return { w, bytes: () => bytes };
+}
+
+/** Time and peak memory of streaming the project list as CSV and XLSX at 100k and 1M rows. */
+async function benchExports(db: Db) {
+  const sizes = (process.env.BENCH_EXPORT_ROWS ?? "100000,1000000").split(",").map(Number);
+  const results: string[] = [];
+  for (const size of sizes) {
+    const have = (await queryRows<{ n: number }>(db, sql`select count(*)::int as n from projects`))[0]!.n;
+    if (have < size) {
+      process.stdout.write(`  adding ${(size - have).toLocaleString()} projects for the ${size.toLocaleString()}-row export …\n`);
+      const nUnits = LIAONING_UNITS.length - 1;
+      const nInv = (await queryRows<{ n: number }>(db, sql`select count(*)::int as n from investors`))[0]!.n;
+      for (let from = have + 1; from <= size; from += 200_000) {
+        const to = Math.min(size, from + 199_999);
+        await db.execute(sql`insert into projects (code, name, investor_id, capital_type, unit_id, industry, source_channel, planned_amount, stage, status, stage_since, origin_class)
+          select 'B-' || lpad(i::text, 7, '0'), '测试项目' || i, bi.id, case when abs(hashtext('c' || i)) % 5 = 0 then 'foreign' else 'domestic' end::capital_type, bu.id,
+            'advanced_manufacturing', 'exhibition', (1000000 + abs(hashtext('p' || i)) % 2000000000)::numeric(20,2),
+            (array['contact','negotiation','signed','funds'])[1 + abs(hashtext('s' || i)) % 4]::stage, 'active', date '2019-01-01' + abs(hashtext('d' || i)) % 2880,
+            (array['abroad','out_of_province','out_of_city','local'])[1 + abs(hashtext('g' || i)) % 4]::origin_class
+          from generate_series(${from}::int, ${to}::int) i
+          join (select id, row_number() over (order by name) as k from investors) bi on bi.k = 1 + abs(hashtext('i' || i)) % ${nInv}::int
+          join (select id, row_number() over (order by code) as k from units where code <> '210000') bu on bu.k = 1 + abs(hashtext('u' || i)) % ${nUnits}::int`);
+      }
+      await db.execute(sql`analyze projects`);
+    }
+    for (const format of ["csv", "xlsx"] as const) {
+      global.gc?.();
+      const base = process.memoryUsage().rss;
+      let peak = base;
+      const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 25);
+      const sink = nullSink();
+      const t0 = performance.now();
+      // the first `size` projects by code: exactly `size` rows
+      const filters = { q: undefined } as const;
+      const n =
+        format === "csv"
+          ? await writeProjectsCsv(db, SYSTEM_ACTOR, filters, "zh-CN", sink.w)
+          : await writeProjectsXlsx(db, { ...SYSTEM_ACTOR, unitName: "辽宁省" }, filters, "zh-CN", sink.w, { stageReport: false });
+      const took = performance.now() - t0;
+      clearInterval(timer);
+      results.push(
+        `export ${format.toUpperCase().padEnd(4)} ${n.toLocaleString().padStart(9)} rows: ${(took / 1000).toFixed(1).padStart(6)} s, ${(n / (took / 1000)).toFixed(0).padStart(7)} rows/s, ${(sink.bytes() / 1e6).toFixed(0).padStart(5)} MB written, peak RSS +${((peak - base) / 1e6).toFixed(0)} MB (of ${(peak / 1e6).toFixed(0)} MB)`,
+      );
+      process.stdout.write(`  ${results[results.length - 1]}\n`);
+    }
+  }
+  exportLines.push(...results);
+}
+const exportLines: string[] = [];
 
 main().catch((err) => {
   console.error(err);

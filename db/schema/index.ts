@@ -8,3 +8,4 @@ export * from "./activities";
 export * from "./targets";
 export * from "./audit";
 export * from "./settings";
+export * from "./login-attempts";

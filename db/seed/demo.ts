@@ -272,7 +272,8 @@ export async function seedDemo(db: Db, opts: TSeedOptions) {
           participants: `${owner.name}、${personName(r)}`,
           nextStep: hasNext ? r.pick(NEXT_STEPS) : null,
           nextDueOn: due,
-          nextDoneAt: due && due < addDays(today, -7) && r.chance(0.7) ? timeOn(r, due) : null,
+          // most next steps due long ago were done; a few recent ones are overdue
+          nextDoneAt: due && due < addDays(today, -7) && (due < addDays(today, -45) ? r.chance(0.97) : r.chance(0.6)) ? timeOn(r, due) : null,
           createdBy: owner.id,
           createdAt: timeOn(r, occurredOn), updatedAt: timeOn(r, occurredOn),
         });

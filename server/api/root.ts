@@ -1,8 +1,12 @@
 import { createCallerFactory, createTRPCRouter } from "@/server/api/trpc";
+import { activitiesRouter } from "./routers/activities";
+import { boardRouter } from "./routers/board";
+import { auditRouter } from "./routers/audit";
 import { figuresRouter } from "./routers/figures";
 import { flagsRouter } from "./routers/flags";
 import { fundsRouter } from "./routers/funds";
 import { investorsRouter } from "./routers/investors";
+import { locksRouter } from "./routers/locks";
 import { meRouter } from "./routers/me";
 import { projectsRouter } from "./routers/projects";
 import { targetsRouter } from "./routers/targets";
@@ -18,7 +22,11 @@ export const appRouter = createTRPCRouter({
   funds: fundsRouter,
   targets: targetsRouter,
   figures: figuresRouter,
+  activities: activitiesRouter,
+  board: boardRouter,
   flags: flagsRouter,
+  locks: locksRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -27,6 +27,12 @@ export const PERMISSIONS = {
   "import.tranches": ["staff", "leader", "admin"],
   "import.targets": ["leader", "admin"],
   "export.read": ["staff", "leader", "admin"],
+  "audit.read": ["admin"],
+  "period.read": ["staff", "leader", "admin"],
+  "period.lock": ["leader", "admin"],
+  "period.reopen": ["admin"],
+  "activity.read": ["staff", "leader", "admin"],
+  "activity.write": ["staff", "leader", "admin"],
 } as const satisfies Record<string, readonly TRole[]>;
 
 export type TAction = keyof typeof PERMISSIONS;

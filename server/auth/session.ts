@@ -5,13 +5,16 @@ import { getDb } from "@/db";
 import { DEFAULT_LOCALE, isLocale, type TLocale } from "@/server/lib/i18n";
 import type { TActor } from "./actor";
 import { authOptions } from "./auth-options";
-import { loadActor } from "./authenticate";
+import { actorForSession } from "./authenticate";
 
-/** The signed-in user for this request, or null. Checks the session version in the database. */
+/**
+ * The signed-in user for this request, or null: the session must be within its idle and absolute
+ * lifetimes and its version must match the user's in the database.
+ */
 export async function getActor(): Promise<TActor | null> {
-  const session = (await getServerSession(authOptions)) as { uid?: unknown; sv?: unknown } | null;
-  if (!session || typeof session.uid !== "string" || typeof session.sv !== "number") return null;
-  return loadActor(await getDb(), session.uid, session.sv);
+  const session = await getServerSession(authOptions);
+  if (!session) return null;
+  return actorForSession(await getDb(), session);
 }
 
 export const LOCALE_COOKIE = "NEXT_LOCALE";

@@ -2,7 +2,7 @@
 // read only when the writer asks for it), with the list's filters and the user's scope applied.
 import { aliasedTable, and, asc, eq, gt, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { investors, projects, units, users } from "@/db/schema";
+import { investors, projects, stageEvents, tranches, units, users } from "@/db/schema";
 import type { TCurrency } from "@/lib/domain";
 import { dec } from "@/lib/money";
 import { COUNTRIES, PROVINCES } from "@/lib/regions";
@@ -16,7 +16,7 @@ import type { TCell } from "./cells";
 
 const owners = aliasedTable(users, "owners");
 
-export async function* projectBatches(db: Db, actor: Pick<TActor, "unitPath">, filters: TProjectFilters, batchSize = 2000) {
+export async function* projectBatches(db: Db, actor: Pick<TActor, "unitPath">, filters: TProjectFilters, batchSize = 5000) {
   const f = ZProjectFilters.parse(filters);
   const where = await projectFilterWhere(db, actor, f);
   const settings = await getSettings(db);
@@ -38,14 +38,12 @@ export async function* projectBatches(db: Db, actor: Pick<TActor, "unitPath">, f
         stage: projects.stage,
         status: projects.status,
         statusReason: projects.statusReason,
-        contactDate: sql<string | null>`(select min(e.business_date)::text from stage_events e where e.project_id = ${projects.id})`,
-        negotiationDate: sql<string | null>`(select min(e.business_date)::text from stage_events e where e.project_id = ${projects.id} and e.to_stage = 'negotiation')`,
+        id: projects.id,
         signedOn: projects.signedOn,
         signedAmount: projects.signedAmount,
         ownerEmail: owners.email,
         notes: projects.notes,
         isMajor: isMajorSql(settings),
-        verifiedFunds: sql<string>`(select coalesce(sum(t.amount), 0)::text from tranches t where t.project_id = ${projects.id} and t.status = 'verified')`,
         stageSince: projects.stageSince,
       })
       .from(projects)
@@ -56,7 +54,33 @@ export async function* projectBatches(db: Db, actor: Pick<TActor, "unitPath">, f
       .orderBy(asc(projects.code))
       .limit(batchSize);
     if (!rows.length) return;
-    yield rows;
+    // per batch, one aggregate each for the event dates and the verified funds (not one per row);
+    // the ids travel as one array parameter, not thousands of parameters
+    const ids = rows.map((r) => r.id);
+    const [dates, funds] = await Promise.all([
+      db
+        .select({
+          projectId: stageEvents.projectId,
+          contact: sql<string>`min(${stageEvents.businessDate})::text`,
+          negotiation: sql<string | null>`(min(${stageEvents.businessDate}) filter (where ${stageEvents.toStage} = 'negotiation'))::text`,
+        })
+        .from(stageEvents)
+        .where(sql`${stageEvents.projectId} = any(${`{${ids.join(",")}}`}::uuid[])`)
+        .groupBy(stageEvents.projectId),
+      db
+        .select({ projectId: tranches.projectId, sum: sql<string>`sum(${tranches.amount})::text` })
+        .from(tranches)
+        .where(and(sql`${tranches.projectId} = any(${`{${ids.join(",")}}`}::uuid[])`, eq(tranches.status, "verified")))
+        .groupBy(tranches.projectId),
+    ]);
+    const dateOf = new Map(dates.map((d) => [d.projectId, d]));
+    const fundsOf = new Map(funds.map((f) => [f.projectId, f.sum]));
+    yield rows.map((r) => ({
+      ...r,
+      contactDate: dateOf.get(r.id)?.contact ?? null,
+      negotiationDate: dateOf.get(r.id)?.negotiation ?? null,
+      verifiedFunds: fundsOf.get(r.id) ?? "0",
+    }));
     if (rows.length < batchSize) return;
     after = rows[rows.length - 1]!.code;
   }

@@ -32,32 +32,35 @@ export async function computePipeline(db: Db, actor: Pick<TActor, "unitPath">, i
     ...Object.fromEntries(STATUSES.map((st) => [st, counts.find((c) => c.stage === stage && c.status === st)?.n ?? 0])),
   })) as Array<{ stage: TStage; total: number } & Record<TStatus, number>>;
 
-  // furthest stage each project ever reached, and days from entering a stage to entering a later one
-  const [funnelRow] = await queryRows<Record<string, number>>(
+  // one pass over the stage events: per project the first date it entered each stage; a project
+  // "reached" a stage if it ever entered it or a later one, and the days from entering a stage to
+  // entering any later one give the median time in that stage
+  const [f] = await queryRows<Record<string, number | string | null>>(
     db,
-    sql`with reached as (
-        select e.project_id, max(array_position(array['contact','negotiation','signed','funds']::text[], e.to_stage::text)) as k
-        from ${stageEvents} e join ${projects} on ${projects.id} = e.project_id where ${scope} group by e.project_id
-      )
-      select count(*) filter (where k >= 1)::int as r1, count(*) filter (where k >= 2)::int as r2,
-             count(*) filter (where k >= 3)::int as r3, count(*) filter (where k >= 4)::int as r4 from reached`,
-  );
-  const reached = [funnelRow?.r1 ?? 0, funnelRow?.r2 ?? 0, funnelRow?.r3 ?? 0, funnelRow?.r4 ?? 0];
-  const durations = await queryRows<{ stage: TStage; median: string | null; n: number }>(
-    db,
-    sql`with firsts as (
-        select e.project_id, e.to_stage::text as stage, min(e.business_date) as entered
+    sql`with per as (
+        select e.project_id,
+          min(e.business_date) filter (where e.to_stage = 'contact') as c,
+          min(e.business_date) filter (where e.to_stage = 'negotiation') as n,
+          min(e.business_date) filter (where e.to_stage = 'signed') as s,
+          min(e.business_date) filter (where e.to_stage = 'funds') as f
         from ${stageEvents} e join ${projects} on ${projects.id} = e.project_id where ${scope}
-        group by 1, 2
-      ), spans as (
-        select a.stage, min(b.entered) - a.entered as days
-        from firsts a join firsts b on b.project_id = a.project_id
-          and array_position(array['contact','negotiation','signed','funds'], b.stage) > array_position(array['contact','negotiation','signed','funds'], a.stage)
-        group by a.project_id, a.stage, a.entered
+        group by e.project_id
       )
-      select stage, percentile_cont(0.5) within group (order by days)::numeric(10,1)::text as median, count(*)::int as n
-      from spans group by stage`,
+      select count(*)::int as r1,
+        count(*) filter (where coalesce(n, s, f) is not null)::int as r2,
+        count(*) filter (where coalesce(s, f) is not null)::int as r3,
+        count(*) filter (where f is not null)::int as r4,
+        (percentile_cont(0.5) within group (order by least(n, s, f) - c) filter (where c is not null and least(n, s, f) is not null))::numeric(10,1)::text as d_contact,
+        (percentile_cont(0.5) within group (order by least(s, f) - n) filter (where n is not null and least(s, f) is not null))::numeric(10,1)::text as d_negotiation,
+        (percentile_cont(0.5) within group (order by f - s) filter (where s is not null and f is not null))::numeric(10,1)::text as d_signed
+      from per`,
   );
+  const reached = [Number(f?.r1 ?? 0), Number(f?.r2 ?? 0), Number(f?.r3 ?? 0), Number(f?.r4 ?? 0)];
+  const durations = [
+    { stage: "contact", median: (f?.d_contact as string | null) ?? null },
+    { stage: "negotiation", median: (f?.d_negotiation as string | null) ?? null },
+    { stage: "signed", median: (f?.d_signed as string | null) ?? null },
+  ];
   const funnel = STAGES.map((stage, i) => ({
     stage,
     reached: reached[i]!,

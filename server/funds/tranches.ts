@@ -7,6 +7,7 @@ import type { TActor } from "@/server/auth/actor";
 import { writeAudit } from "@/server/audit/write-audit";
 import { AppError, invalid, notFound, staleVersion } from "@/server/lib/errors";
 import { translate } from "@/server/lib/i18n";
+import { assertUnlocked } from "@/server/locks/assert-unlocked";
 import { updateVersioned } from "@/server/lib/versioned-update";
 import { getProjectRow, projectInScope } from "@/server/projects/project-scope";
 import { ZReportTranche, ZUpdateTranche, ZVerifyTranche, type TReportTranche, type TVerifyTranche } from "./tranche-fields";
@@ -93,8 +94,10 @@ async function reportTrancheTx(db: Db, actor: TActor, data: ReturnType<typeof ZR
         return dup; // the same form submitted twice
       }
     }
-    // lock the project row: two first tranches at once must not both move the stage
     const project = await getProjectRow(tx, actor, data.projectId);
+    // a locked period takes no new funds (nor the move to `funds` this first tranche would date in it)
+    await assertUnlocked(tx, { unitId: project.unitId, dates: [data.arrivedOn] }, actor);
+    // lock the project row: two first tranches at once must not both move the stage
     await tx.execute(sql`select 1 from ${projects} where ${projects.id} = ${project.id} for update`);
     if (stageIndex(project.stage) < stageIndex("signed")) throw invalid({ projectId: "errors.tranche.notSigned" });
     if (project.status === "lost") throw invalid({ projectId: "errors.tranche.projectLost" });
@@ -130,6 +133,8 @@ export async function updateTranche(db: Db, actor: TActor, input: unknown) {
     if (actor.role !== "admin" && tranche.reportedBy !== actor.id) throw new AppError("FORBIDDEN", { key: "errors.tranche.onlyReporter" });
     if (data.arrivedOn > todayCN()) throw invalid({ arrivedOn: "errors.date.future" });
     if (project.signedOn && data.arrivedOn < project.signedOn) throw invalid({ arrivedOn: "errors.tranche.beforeSigning" });
+    // moving a tranche changes the period it leaves and the one it enters
+    await assertUnlocked(tx, { unitId: project.unitId, dates: [tranche.arrivedOn, data.arrivedOn] }, actor);
     const after = await updateVersioned(tx, tranches, data.id, data.version, {
       amount: data.amount,
       arrivedOn: data.arrivedOn,
@@ -152,6 +157,7 @@ export async function verifyTranche(db: Db, actor: TActor, input: TVerifyTranche
     if (tranche.version !== data.version) throw staleVersion();
     if (tranche.status !== "pending") throw new AppError("CONFLICT", { key: "errors.tranche.notPending" });
     if (tranche.reportedBy === actor.id) throw new AppError("FORBIDDEN", { key: "errors.tranche.ownReport" });
+    await assertUnlocked(tx, { unitId: project.unitId, dates: [tranche.arrivedOn] }, actor);
     const after = await updateVersioned(tx, tranches, data.id, data.version, {
       status: data.decision === "verify" ? "verified" : "rejected",
       verifiedBy: actor.id,
@@ -181,6 +187,10 @@ export async function withdrawTranche(db: Db, actor: TActor, input: { id: string
     if (tranche.version !== input.version) throw staleVersion();
     if (tranche.status !== "pending") throw new AppError("CONFLICT", { key: "errors.tranche.notPending" });
     if (actor.role !== "admin" && tranche.reportedBy !== actor.id) throw new AppError("FORBIDDEN", { key: "errors.tranche.onlyReporter" });
+    // the last tranche withdrawn takes the project back to `signed`, with a stage event dated today
+    const [all] = await tx.select({ n: count() }).from(tranches).where(eq(tranches.projectId, project.id));
+    const movesBack = project.stage === "funds" && all?.n === 1;
+    await assertUnlocked(tx, { unitId: project.unitId, dates: [tranche.arrivedOn, movesBack ? todayCN(now) : null] }, actor);
     await tx.delete(evidenceFiles).where(eq(evidenceFiles.trancheId, tranche.id));
     await tx.delete(tranches).where(eq(tranches.id, tranche.id));
     await writeAudit(tx, { actorId: actor.id, action: "tranche.withdraw", entityType: "tranche", entityId: tranche.id, unitId: project.unitId, before: tranche });

@@ -19,6 +19,7 @@ import { writeAudit } from "@/server/audit/write-audit";
 import { AppError, type TMessage } from "@/server/lib/errors";
 import { ZProjectCode } from "@/server/projects/project-fields";
 import { investorVisible } from "@/server/investors/investors";
+import { assertUnlocked, findBindingLocks, lockMessage, projectFigureDates, type TLockTarget } from "@/server/locks/assert-unlocked";
 import { COLUMNS, mapHeader, type TImportKind } from "./columns";
 import { readTable } from "./read-table";
 import { unneutralize } from "@/server/exports/cells";
@@ -41,7 +42,13 @@ export type TImportResult = {
   applied: boolean;
 };
 
-type TPlanned = { row: number; action: "new" | "updated" | "unchanged"; key: string; changes: string[]; apply?: (tx: Db, ctx: TApplyContext) => Promise<void> };
+/** A figure the row would change, for the period lock: the column to blame, the unit(s), the dates. */
+type TLockCheck = TLockTarget & { column: string };
+type TPlanned = {
+  row: number; action: "new" | "updated" | "unchanged"; key: string; changes: string[];
+  apply?: (tx: Db, ctx: TApplyContext) => Promise<void>;
+  locks?: TLockCheck[];
+};
 type TApplyContext = { investorIds: Map<string, string>; actor: TActor; now: Date };
 type TRowReader = { row: number; get: (key: string) => string; has: (key: string) => boolean; unit: (key: string) => string | null };
 
@@ -90,7 +97,7 @@ export async function importFile(
   const planners = { units: planUnits, projects: planProjects, tranches: planTranches, targets: planTargets };
   const { planned, errors } = await planners[opts.kind](db, actor, readers, label);
   opts.onProgress?.({ phase: "validate", done: readers.length, total: readers.length });
-  result.errors.push(...errors);
+  result.errors.push(...errors, ...(await lockErrors(db, actor, planned)));
   result.errors.sort((a, b) => a.row - b.row);
   for (const p of planned) result.counts[p.action === "new" ? "new" : p.action === "updated" ? "updated" : "unchanged"]++;
   result.sample = planned
@@ -102,6 +109,8 @@ export async function importFile(
   const todo = planned.filter((p) => p.apply);
   await db.transaction(async (tx) => {
     const ctx: TApplyContext = { investorIds: new Map(), actor, now: new Date() };
+    // again inside the transaction, before the first write: a lock may have been set since the preview
+    await assertUnlocked(tx, todo.flatMap((p) => p.locks ?? []), actor);
     let done = 0;
     for (const p of todo) {
       await p.apply!(tx, ctx);
@@ -119,6 +128,21 @@ export async function importFile(
   opts.onProgress?.({ phase: "write", done: todo.length, total: todo.length });
   result.applied = true;
   return result;
+}
+
+/** 统计期锁定: a row that would change a figure of a locked period is a row error, so nothing is written. */
+async function lockErrors(db: Db, actor: TActor, planned: TPlanned[]): Promise<TImportError[]> {
+  const checks = planned.flatMap((p) => (p.locks ?? []).map((c) => ({ row: p.row, check: c })));
+  const found = await findBindingLocks(db, checks.map((c) => c.check));
+  const errors: TImportError[] = [];
+  const blamed = new Set<number>();
+  checks.forEach((c, i) => {
+    const lock = found[i];
+    if (!lock || blamed.has(c.row)) return;
+    blamed.add(c.row); // one lock error per row is enough to say why
+    errors.push({ row: c.row, column: c.check.column, message: lockMessage(lock, actor) });
+  });
+  return errors;
 }
 
 /** Units of the actor's scope, by code and by name. */
@@ -286,6 +310,7 @@ async function planProjects(db: Db, actor: TActor, rows: TRowReader[], label: (k
     ? await db.select({ projectId: tranches.projectId, n: sql<number>`count(*)::int` }).from(tranches).where(inArray(tranches.projectId, existing.map((p) => p.id))).groupBy(tranches.projectId)
     : [];
   errors.push(...duplicateKeys(rows.map((r) => ({ row: r.row, key: r.get("code").toUpperCase(), item: r })), label("code")));
+  const figureDates = await projectFigureDates(db, existing.map((p) => p.id));
 
   for (const r of rows) {
     const before = errors.length;
@@ -346,7 +371,14 @@ async function planProjects(db: Db, actor: TActor, rows: TRowReader[], label: (k
       stage, status, statusReason: status === "active" ? null : statusReason, contactDate, negotiationDate, signedDate, signedAmount, ownerId, notes: r.get("notes") || null,
     };
     if (!current) {
-      planned.push({ row: r.row, action: "new", key: data.code, changes: [name], apply: (tx, ctx) => createImportedProject(tx, ctx, data) });
+      // its stage events, each dated in its period
+      const signed = stageIndex(stage) >= stageIndex("signed");
+      const locks: TLockCheck[] = [
+        { column: label("contact_date"), unitId: unit.id, dates: [contactDate] },
+        { column: label("negotiation_date"), unitId: unit.id, dates: [stageIndex(stage) >= 1 ? negotiationDate : null] },
+        { column: label("signed_date"), unitId: unit.id, dates: [signed ? signedDate : null] },
+      ];
+      planned.push({ row: r.row, action: "new", key: data.code, changes: [name], apply: (tx, ctx) => createImportedProject(tx, ctx, data), locks });
       continue;
     }
     // an existing project: compare field by field
@@ -389,9 +421,21 @@ async function planProjects(db: Db, actor: TActor, rows: TRowReader[], label: (k
       planned.push({ row: r.row, action: "unchanged", key: data.code, changes });
       continue;
     }
+    // what the update would change in some period (the same events updateImportedProject writes)
+    const unitIds = [current.unitId, unit.id];
+    const locks: TLockCheck[] = [];
+    if (set.unitId || set.capitalType) locks.push({ column: label(set.unitId ? "unit" : "capital_type"), unitId: unitIds, dates: figureDates.get(current.id)! });
+    if ("signedOn" in set || "signedAmount" in set) locks.push({ column: label("signed_date"), unitId: unitIds, dates: [current.signedOn, signedDate] });
+    if (stageMove) {
+      const enters = current.stage !== stage && !(current.stage === "funds" && stage === "signed");
+      const entersOn = stage === "signed" ? signedDate : (negotiationDate ?? today);
+      if (enters) locks.push({ column: label(stage === "signed" ? "signed_date" : "stage"), unitId: unitIds, dates: [entersOn] });
+      if (status !== current.status && !enters) locks.push({ column: label("status"), unitId: unitIds, dates: [today] });
+    }
     planned.push({
       row: r.row, action: "updated", key: data.code, changes,
       apply: (tx, ctx) => updateImportedProject(tx, ctx, current, data, set, stageMove),
+      locks,
     });
   }
   return { planned, errors };
@@ -545,6 +589,7 @@ async function planTranches(db: Db, actor: TActor, rows: TRowReader[], label: (k
       if (first) firstTrancheOf.add(project.id);
       planned.push({
         row: r.row, action: "new", key: evidenceNo ?? `${project.code} ${arrivedOn} ${amount}`, changes: [`${project.code} ${amount}`],
+        locks: [{ column: label("arrived_on"), unitId: project.unitId, dates: [arrivedOn] }],
         apply: async (tx, ctx) => {
           const [t] = await tx
             .insert(tranches)
@@ -581,6 +626,7 @@ async function planTranches(db: Db, actor: TActor, rows: TRowReader[], label: (k
     }
     planned.push({
       row: r.row, action: "updated", key: evidenceNo ?? key, changes,
+      locks: [{ column: label("arrived_on"), unitId: project.unitId, dates: [current.arrivedOn, arrivedOn] }],
       apply: async (tx, ctx) => {
         const [t] = await tx
           .update(tranches)

@@ -11,6 +11,7 @@ import { inScope } from "@/server/auth/scope";
 import { writeAudit } from "@/server/audit/write-audit";
 import { AppError, invalid, notFound } from "@/server/lib/errors";
 import { updateVersioned, ZVersion } from "@/server/lib/versioned-update";
+import { assertUnlocked, projectFigureDates } from "@/server/locks/assert-unlocked";
 
 type TScope = Pick<TActor, "unitPath">;
 
@@ -163,6 +164,8 @@ export async function updateInvestor(db: Db, actor: TActor, input: z.input<typeo
       if (clash) throw invalid({ creditCode: "errors.investor.creditCodeTaken" });
     }
     const { contacts: _c, projects: _p, ...beforeRow } = before;
+    // checked before anything is written: the guard must come before the first audit entry
+    const reclassified = data.originRegion !== before.originRegion ? await planReclassification(tx, actor, data.id, data.originRegion) : [];
     const after = await updateVersioned(tx, investors, data.id, data.version, {
       name: data.name,
       nameNormalized: normalizeInvestorName(data.name),
@@ -171,30 +174,40 @@ export async function updateInvestor(db: Db, actor: TActor, input: z.input<typeo
       originCountry: data.originCountry,
     });
     await writeAudit(tx, { actorId: actor.id, action: "investor.update", entityType: "investor", entityId: data.id, unitId: after.ownerUnitId, before: beforeRow, after });
-    if (after.originRegion !== before.originRegion) await reclassifyProjects(tx, actor, data.id);
+    for (const { project, originClass } of reclassified) await reclassifyProject(tx, actor, project, originClass);
     return after;
   });
 }
 
-/** A corrected origin re-derives the origin class of every project of the investor (audited). */
-async function reclassifyProjects(tx: Db, actor: TActor, investorId: string) {
+/**
+ * A corrected origin re-derives the origin class of every project of the investor. The class
+ * decides which verified funds count as 省外 (out of province): a project whose class changes and
+ * that has verified funds in a locked period is refused (the lock named when the actor sees it).
+ */
+async function planReclassification(tx: Db, actor: TActor, investorId: string, originRegion: string | null) {
   const rows = await tx
-    .select({ project: projects, path: units.path, originRegion: investors.originRegion })
+    .select({ project: projects, path: units.path })
     .from(projects)
     .innerJoin(units, eq(units.id, projects.unitId))
-    .innerJoin(investors, eq(investors.id, projects.investorId))
     .where(eq(projects.investorId, investorId));
-  for (const { project, path, originRegion } of rows) {
-    const originClass = deriveOriginClass({ capitalType: project.capitalType, originRegion, ...codesFromPath(path) });
-    if (originClass === project.originClass) continue;
-    const [after] = await tx
-      .update(projects)
-      .set({ originClass, version: sql`${projects.version} + 1`, updatedAt: sql`now()` })
-      .where(eq(projects.id, project.id))
-      .returning();
-    // full rows: figures "as of" a moment read a project's attributes from its audit entries
-    await writeAudit(tx, { actorId: actor.id, action: "project.reclassify_origin", entityType: "project", entityId: project.id, unitId: project.unitId, before: project, after });
-  }
+  const changed = rows
+    .map(({ project, path }) => ({ project, originClass: deriveOriginClass({ capitalType: project.capitalType, originRegion, ...codesFromPath(path) }) }))
+    .filter((r) => r.originClass !== r.project.originClass);
+  const counted = changed.filter((r) => !r.project.deletedAt).map((r) => r.project);
+  const dates = await projectFigureDates(tx, counted.map((p) => p.id), { pending: false, signing: false });
+  await assertUnlocked(tx, counted.map((p) => ({ unitId: p.unitId, dates: dates.get(p.id)! })), actor);
+  return changed;
+}
+
+/** Store a project's new origin class (audited with full rows). */
+async function reclassifyProject(tx: Db, actor: TActor, project: typeof projects.$inferSelect, originClass: ReturnType<typeof deriveOriginClass>) {
+  const [after] = await tx
+    .update(projects)
+    .set({ originClass, version: sql`${projects.version} + 1`, updatedAt: sql`now()` })
+    .where(eq(projects.id, project.id))
+    .returning();
+  // full rows: figures "as of" a moment read a project's attributes from its audit entries
+  await writeAudit(tx, { actorId: actor.id, action: "project.reclassify_origin", entityType: "project", entityId: project.id, unitId: project.unitId, before: project, after });
 }
 
 export const ZContactFields = z.object({

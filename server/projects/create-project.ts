@@ -7,7 +7,9 @@ import type { TActor } from "@/server/auth/actor";
 import { writeAudit } from "@/server/audit/write-audit";
 import { createInvestorTx, getInvestor } from "@/server/investors/investors";
 import { invalid } from "@/server/lib/errors";
+import { assertUnlocked } from "@/server/locks/assert-unlocked";
 import { getSettings } from "@/server/settings/settings";
+import { getUnit } from "@/server/units/units";
 import { ZCreateProject, type TCreateProject } from "./project-fields";
 import { checkOwner, resolveUnitAndOrigin } from "./project-scope";
 
@@ -28,6 +30,9 @@ export async function createProject(db: Db, actor: TActor, input: TCreateProject
   const data = ZCreateProject.parse(input);
   if (data.startedOn > todayCN()) throw invalid({ startedOn: "errors.date.future" });
   return db.transaction(async (tx) => {
+    // its first stage event is dated in a period; checked before anything (an inline investor) is written
+    const target = await getUnit(tx, actor, data.unitId).catch(() => null);
+    if (target) await assertUnlocked(tx, { unitId: target.id, dates: [data.startedOn] }, actor);
     const investorId =
       "investorId" in data.investor
         ? (await getInvestor(tx, actor, data.investor.investorId)).id

@@ -7,6 +7,7 @@ import type { TActor } from "@/server/auth/actor";
 import { writeAudit } from "@/server/audit/write-audit";
 import { invalid, staleVersion } from "@/server/lib/errors";
 import { updateVersioned } from "@/server/lib/versioned-update";
+import { assertUnlocked } from "@/server/locks/assert-unlocked";
 import { ZMoveStage, type TMoveStage } from "./project-fields";
 import { getProjectRow } from "./project-scope";
 
@@ -36,6 +37,8 @@ export async function moveProjectStage(db: Db, actor: TActor, input: TMoveStage,
     const entersSigned = data.toStage === "signed" && stageIndex(before.stage) < stageIndex("signed");
     const leavesSigned = stageIndex(data.toStage) < stageIndex("signed") && stageIndex(before.stage) >= stageIndex("signed");
     const stageChanged = data.toStage !== before.stage;
+    // the event is dated in its period; a cancelled signing also leaves the period it was signed in
+    await assertUnlocked(tx, { unitId: before.unitId, dates: [data.businessDate, leavesSigned ? before.signedOn : null] }, actor);
     const after = await updateVersioned(tx, projects, data.id, data.version, {
       stage: data.toStage,
       status: data.toStatus,

@@ -7,6 +7,7 @@ import { writeAudit } from "@/server/audit/write-audit";
 import { getInvestor } from "@/server/investors/investors";
 import { invalid, staleVersion } from "@/server/lib/errors";
 import { updateVersioned } from "@/server/lib/versioned-update";
+import { assertUnlocked, projectFigureDates } from "@/server/locks/assert-unlocked";
 import { ZUpdateProject, type TUpdateProject } from "./project-fields";
 import { checkOwner, getProjectRow, resolveUnitAndOrigin } from "./project-scope";
 
@@ -23,6 +24,11 @@ export async function updateProject(db: Db, actor: TActor, input: TUpdateProject
       // amounts already reported are in the old currency
       const [t] = await tx.select({ n: count() }).from(tranches).where(eq(tranches.projectId, data.id));
       if (t && t.n > 0) throw invalid({ capitalType: "errors.project.capitalTypeHasTranches" });
+    }
+    if (data.capitalType !== before.capitalType || unit.id !== before.unitId) {
+      // every period the project counts in changes: for the unit it leaves and the one it joins
+      const dates = (await projectFigureDates(tx, [before.id])).get(before.id)!;
+      await assertUnlocked(tx, { unitId: [before.unitId, unit.id], dates }, actor);
     }
     const milestones = data.registeredOn || data.constructionOn || data.productionOn;
     if (milestones && stageIndex(before.stage) < stageIndex("signed"))
@@ -53,6 +59,8 @@ export async function updateProject(db: Db, actor: TActor, input: TUpdateProject
 export async function deleteProject(db: Db, actor: TActor, input: { id: string; version: number }) {
   return db.transaction(async (tx) => {
     const before = await getProjectRow(tx, actor, input.id);
+    // a deleted project leaves every figure it counted in
+    await assertUnlocked(tx, { unitId: before.unitId, dates: (await projectFigureDates(tx, [before.id])).get(before.id)! }, actor);
     const after = await updateVersioned(tx, projects, input.id, input.version, { deletedAt: sql`now()` });
     await writeAudit(tx, { actorId: actor.id, action: "project.delete", entityType: "project", entityId: input.id, unitId: before.unitId, before, after });
     return { ok: true as const };

@@ -4,6 +4,7 @@ import type { Db } from "@/db/client";
 import { units, users } from "@/db/schema";
 import { ROLES } from "@/lib/domain";
 import type { TActor, TAdminActor } from "@/server/auth/actor";
+import { isCommonPassword } from "@/server/auth/common-passwords";
 import { hashPassword, verifyPassword } from "@/server/auth/password";
 import { subtreePattern } from "@/server/auth/scope";
 import { writeAudit } from "@/server/audit/write-audit";
@@ -59,7 +60,17 @@ export async function getUser(db: Db, actor: Pick<TActor, "unitPath">, id: strin
   return row;
 }
 
-export const ZPassword = z.string().min(8, "errors.password.tooShort").max(200);
+export const ZPassword = z
+  .string()
+  .min(8, "errors.password.tooShort")
+  .max(200)
+  .refine((p) => !isCommonPassword(p), "errors.password.common");
+
+/** A password that is the user's own email (or its local part) is as weak as a common one. */
+function refusePersonalPassword(password: string, email: string, field = "password") {
+  if (isCommonPassword(password, email)) throw invalid({ [field]: "errors.password.common" });
+}
+
 export const ZEmail = z.string().trim().toLowerCase().pipe(z.email("errors.email.format")).pipe(z.string().max(200));
 
 export const ZCreateUser = z.object({
@@ -73,6 +84,7 @@ export type TCreateUser = z.input<typeof ZCreateUser>;
 
 export async function createUser(db: Db, actor: TAdminActor, input: TCreateUser) {
   const data = ZCreateUser.parse(input);
+  refusePersonalPassword(data.password, data.email);
   const passwordHash = await hashPassword(data.password);
   return db.transaction(async (tx) => {
     const unit = await getUnit(tx, actor, data.unitId);
@@ -126,6 +138,7 @@ export async function resetPassword(db: Db, actor: TAdminActor, input: z.input<t
   const passwordHash = await hashPassword(data.password);
   return db.transaction(async (tx) => {
     const before = await getUser(tx, actor, data.id);
+    refusePersonalPassword(data.password, before.email);
     await tx
       .update(users)
       .set({ passwordHash, sessionVersion: sql`${users.sessionVersion} + 1`, version: sql`${users.version} + 1`, updatedAt: sql`now()` })
@@ -145,8 +158,9 @@ export async function resetPassword(db: Db, actor: TAdminActor, input: z.input<t
 export const ZChangePassword = z.object({ current: z.string().min(1).max(200), next: ZPassword });
 
 /** A user changes their own password; every session of theirs ends, this one included. */
-export async function changeOwnPassword(db: Db, actor: Pick<TActor, "id" | "unitId">, input: z.input<typeof ZChangePassword>) {
+export async function changeOwnPassword(db: Db, actor: Pick<TActor, "id" | "unitId" | "email">, input: z.input<typeof ZChangePassword>) {
   const data = ZChangePassword.parse(input);
+  refusePersonalPassword(data.next, actor.email, "next");
   const [row] = await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, actor.id));
   if (!row || !(await verifyPassword(row.passwordHash, data.current))) throw invalid({ current: "errors.password.wrongCurrent" });
   if (data.current === data.next) throw invalid({ next: "errors.password.same" });

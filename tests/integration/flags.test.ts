@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
+import { and, eq, inArray } from "drizzle-orm";
 import { auditLog, periodLocks, projects, settings } from "@/db/schema";
 import { createTestDb, type TTestDb } from "@/db/testing/test-db";
 import { makeProject, seedWorld, type TWorld } from "@/db/testing/factories";
@@ -72,13 +72,18 @@ describe("backdated (突击上报)", () => {
     const before = await report(zone, p.id, "2026-01-25", "2026-02-03T02:00:00Z");
     const sy = await signed(w.actors.shenyangStaff, { signedOn: "2026-01-10" });
     const syTranche = await report(w.actors.shenyangStaff, sy.id, "2026-01-20", "2026-02-10T02:00:00Z");
-    // locks inserted afterwards, dated before: the lock feature itself may refuse such writes now
+    // locks inserted afterwards, dated before: the lock feature itself refuses such writes now
     const month = { kind: "month" as const, periodStart: "2026-01-01", periodEnd: "2026-01-31", lockedBy: w.actors.admin.id };
-    await t.db.insert(periodLocks).values([
-      { ...month, unitId: w.units.dalian.id, lockedAt: new Date("2026-02-05T00:00:00Z") }, // the zone's parent
-      { ...month, unitId: w.units.dandong.id, lockedAt: new Date("2026-02-01T00:00:00Z") }, // another city
-      { ...month, unitId: w.units.shenyang.id, lockedAt: new Date("2026-02-01T00:00:00Z"), reopenedAt: new Date("2026-02-02T00:00:00Z"), reopenedBy: w.actors.admin.id, reopenReason: "补录" },
-    ]);
+    const locks = await t.db
+      .insert(periodLocks)
+      .values([
+        { ...month, unitId: w.units.dalian.id, lockedAt: new Date("2026-02-05T00:00:00Z") }, // the zone's parent
+        { ...month, unitId: w.units.dandong.id, lockedAt: new Date("2026-02-01T00:00:00Z") }, // another city
+        { ...month, unitId: w.units.shenyang.id, lockedAt: new Date("2026-02-01T00:00:00Z"), reopenedAt: new Date("2026-02-02T00:00:00Z"), reopenedBy: w.actors.admin.id, reopenReason: "补录" },
+      ])
+      .returning({ id: periodLocks.id });
+    // the later tests of this file write into January 2026 in Dalian: they must not find these locks
+    onTestFinished(() => t.db.delete(periodLocks).where(inArray(periodLocks.id, locks.map((l) => l.id))).then(() => undefined));
     const flags = await flagsOf(w.actors.provinceLeader, "backdated");
     const mine = flags.filter((f) => f.projectId === p.id);
     expect(mine.map((f) => f.key)).toEqual([`backdated:${after.id}`]);

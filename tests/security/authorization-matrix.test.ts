@@ -17,6 +17,8 @@ import { can, PERMISSIONS, type TAction } from "@/server/auth/permissions";
 import { publishFigures } from "@/server/figures/publish";
 import { reportTranche, verifyTranche } from "@/server/funds/tranches";
 import { addContact } from "@/server/investors/investors";
+import { lockPeriod } from "@/server/locks/lock-period";
+import { addActivity } from "@/server/activities/activities";
 import { AppError } from "@/server/lib/errors";
 import { moveProjectStage } from "@/server/projects/move-project-stage";
 import { callerFor } from "../integration/helpers";
@@ -195,6 +197,32 @@ function flagged(env: TEnv, reuse = false): Promise<{ projectId: string; key: st
   });
 }
 const hasFlagOn = (projectId: string) => (r: unknown) => rowsOf(r).some((f) => (f as unknown as { projectIds: string[] }).projectIds.includes(projectId));
+
+/** An activity with a next step on a project of the place, written by `author` (its edits are the author's). */
+async function activity(env: TEnv, author?: TActor) {
+  if (!env.place) return { id: randomUUID(), version: 1 };
+  const p = await makeProject(t.db, env.creator!, { unitId: env.place.unit.id, startedOn: "2026-03-02" });
+  const a = await addActivity(t.db, author ?? env.place.staff, { projectId: p.id, kind: "visit", occurredOn: "2026-03-05", summary: "走访企业了解项目进展", nextStep: "报送用地需求", nextDueOn: "2026-03-20" });
+  if (env.deleted) await softDelete(p.id);
+  return a;
+}
+/** The author the caller may edit as: itself when its role writes activities and the project is in scope. */
+const authorFor = (env: TEnv) => (env.place && can(env.caller.role, "activity.write") && inScope(env) ? env.caller : env.place?.staff);
+
+/** A past month never locked before (locks bind every write dated in them: far from the 2026 data). */
+let lockSeq = 0;
+const freshPeriod = () => {
+  const k = lockSeq++;
+  return { kind: "month" as const, year: 2001 + Math.floor(k / 12), n: (k % 12) + 1 };
+};
+/** A lock of the place's unit, set by the admin of its tree. */
+function periodLock(env: TEnv, reuse = false): Promise<{ id: string; version: number }> {
+  if (!env.place) return Promise.resolve({ id: randomUUID(), version: 1 });
+  return cached(reuse, `lock:${envKey(env)}`, () => {
+    const admin = [w.actors.admin, w.actors.jilinAdmin].find((a) => env.place!.unit.path.startsWith(a.unitPath))!;
+    return lockPeriod(t.db, admin, { unit: env.place!.unit.code, ...freshPeriod() });
+  });
+}
 
 // ---------------------------------------------------------------------------------------------
 // The case table: one entry per procedure
@@ -560,6 +588,152 @@ const CASES: Record<string, TCase> = {
     action: "flag.review",
     object: "project",
     build: async (env) => ({ input: { key: (await flagged(env)).key, note: "已核实，属实际情况" } }),
+  },
+  // --- period locks
+  "locks.list": {
+    kind: "query",
+    action: "period.read",
+    object: "object",
+    // a unit filter outside the scope lists nothing, like a missing unit
+    missing: "hidden",
+    build: async (env) => {
+      const l = await periodLock(env, true);
+      return { input: { unit: unitCode(env) }, visible: contains(l.id) };
+    },
+    // beside the scope, only the locks of the units above the caller (they bind it)
+    leak: async (r, env) => {
+      const all = await t.db.select({ code: units.code, path: units.path }).from(units);
+      const seen = new Set(all.filter((u) => u.path.startsWith(env.caller.unitPath) || env.caller.unitPath.startsWith(u.path)).map((u) => u.code));
+      const bad = (r as Array<{ unitCode: string }>).filter((l) => !seen.has(l.unitCode));
+      return bad.length ? `locks outside scope and not above it: ${bad.map((l) => l.unitCode).join(",")}` : null;
+    },
+  },
+  "locks.lock": {
+    kind: "mutation",
+    action: "period.lock",
+    object: "object",
+    build: async (env) => ({ input: { unit: unitCode(env), ...freshPeriod() } }),
+  },
+  "locks.reopen": {
+    kind: "mutation",
+    action: "period.reopen",
+    object: "object",
+    build: async (env) => {
+      const l = await periodLock(env);
+      return { input: { id: l.id, version: l.version, reason: "矩阵测试解锁" } };
+    },
+  },
+  // --- activities (follow-ups)
+  "activities.byProject": {
+    kind: "query",
+    action: "activity.read",
+    object: "project",
+    build: async (env) => ({ input: { projectId: (await project(env, true)).id }, visible: Array.isArray }),
+  },
+  "activities.add": {
+    kind: "mutation",
+    action: "activity.write",
+    object: "project",
+    build: async (env) => ({ input: { projectId: (await project(env)).id, kind: "call", occurredOn: "2026-04-01", summary: "电话沟通项目进展" } }),
+  },
+  "activities.update": {
+    kind: "mutation",
+    action: "activity.write",
+    object: "project",
+    build: async (env) => {
+      const a = await activity(env, authorFor(env));
+      return { input: { id: a.id, version: a.version, kind: "meeting", occurredOn: "2026-03-06", summary: "会谈：用地与能耗指标" } };
+    },
+  },
+  "activities.delete": {
+    kind: "mutation",
+    action: "activity.write",
+    object: "project",
+    build: async (env) => {
+      const a = await activity(env, authorFor(env));
+      return { input: { id: a.id, version: a.version } };
+    },
+  },
+  "activities.completeNextStep": {
+    kind: "mutation",
+    action: "activity.write",
+    object: "project",
+    build: async (env) => {
+      const a = await activity(env, authorFor(env));
+      return { input: { id: a.id, version: a.version } };
+    },
+  },
+  "activities.followUps": { kind: "query", action: "activity.read", object: "none", build: async () => ({ input: {} }) },
+  // --- pipeline board and search
+  "board.load": {
+    kind: "query",
+    action: "project.read",
+    object: "project",
+    missing: "hidden",
+    build: async (env) => {
+      const p = await project(env, true);
+      return { input: { q: p.name }, visible: (r) => (r as Array<{ cards: Array<{ id: string }> }>).some((c) => c.cards.some((x) => x.id === p.id)) };
+    },
+  },
+  "board.columns": {
+    kind: "query",
+    action: "project.read",
+    object: "object",
+    missing: "hidden",
+    build: async (env) => {
+      await project(env, true);
+      return { input: { unit: unitCode(env) }, visible: (r) => (r as Array<{ count: number }>).some((c) => c.count > 0) };
+    },
+  },
+  "board.cards": {
+    kind: "query",
+    action: "project.read",
+    object: "project",
+    missing: "hidden",
+    build: async (env) => {
+      const p = await project(env, true);
+      return { input: { filters: { q: p.name }, stage: "contact", limit: 100 }, visible: (r) => (r as { cards: Array<{ id: string }> }).cards.some((c) => c.id === p.id) };
+    },
+  },
+  "board.search": {
+    kind: "query",
+    action: "project.read",
+    object: "project",
+    missing: "hidden",
+    build: async (env) => {
+      const p = await project(env, true);
+      return { input: { q: p.name }, visible: (r) => (r as { projects: Array<{ id: string }> }).projects.some((x) => x.id === p.id) };
+    },
+  },
+  // --- audit log
+  "audit.list": {
+    kind: "query",
+    action: "audit.read",
+    object: "object",
+    missing: "hidden",
+    build: async (env) => {
+      const p = await project(env, true);
+      return { input: { entityId: p.id, pageSize: 200 }, visible: (r) => (r as { rows: Array<{ entityId: string }> }).rows.some((x) => x.entityId === p.id) };
+    },
+    leak: async (r, env) => {
+      const inScopeIds = new Set((await t.db.select({ id: units.id, path: units.path }).from(units)).filter((u) => u.path.startsWith(env.caller.unitPath)).map((u) => u.id));
+      const bad = (r as { rows: Array<{ seq: number; unitId: string | null }> }).rows.filter((x) => !x.unitId || !inScopeIds.has(x.unitId));
+      return bad.length ? `audit entries outside scope: ${bad.map((x) => x.seq).join(",")}` : null;
+    },
+  },
+  // the chain is global; a broken entry outside the caller's scope would be named by seq only
+  "audit.verify": { kind: "query", action: "audit.read", object: "none", build: async () => ({ input: undefined, visible: (r) => (r as { ok: boolean }).ok === true }) },
+  "audit.projectHistory": {
+    kind: "query",
+    action: "project.read",
+    object: "project",
+    build: async (env) => {
+      const p = await project(env, true);
+      return {
+        input: { projectId: p.id },
+        visible: (r) => (r as { rows: Array<{ entityType: string; entityId: string }> }).rows.some((x) => x.entityType === "project" && x.entityId === p.id),
+      };
+    },
   },
 };
 

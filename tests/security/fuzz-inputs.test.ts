@@ -7,7 +7,7 @@ import { eq } from "drizzle-orm";
 import fc from "fast-check";
 import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { contacts, investors, projects, tranches, units, users } from "@/db/schema";
+import { activities, contacts, investors, projects, tranches, units, users } from "@/db/schema";
 import { createTestDb, type TTestDb } from "@/db/testing/test-db";
 import { insertUnit, insertUser, makeProject, projectInput, TEST_PASSWORD } from "@/db/testing/factories";
 import { appRouter } from "@/server/api/root";
@@ -15,6 +15,8 @@ import type { TActor } from "@/server/auth/actor";
 import { publishFigures } from "@/server/figures/publish";
 import { reportTranche } from "@/server/funds/tranches";
 import { addContact } from "@/server/investors/investors";
+import { lockPeriod } from "@/server/locks/lock-period";
+import { addActivity } from "@/server/activities/activities";
 import { moveProjectStage } from "@/server/projects/move-project-stage";
 import { callerFor, httpCall } from "../integration/helpers";
 import { auditCount, dataFingerprint, seedSecurityWorld, type TSecurityWorld } from "./world";
@@ -125,6 +127,8 @@ function apply(skeleton: unknown, m: TMutation): unknown {
 // Valid skeletons (fresh versions each time; destructive procedures get a fresh object each time)
 
 let n = 0;
+let lockN = 0;
+let reopenN = 0;
 const uniq = () => `${++n}${Math.random().toString(36).slice(2, 6)}`;
 
 /**
@@ -232,7 +236,40 @@ const SKELETONS: Record<string, () => Promise<unknown>> = {
   "flags.list": async () => ({ unit: "210200", rule: "skipped_stage", status: "open", projectId: fx.signed.id, page: 1, pageSize: 20 }),
   "flags.forProject": async () => ({ projectId: fx.signed.id }),
   "flags.review": async () => ({ key: await freshFor("flags.review", flagKey), note: "已核实" }),
+  "locks.list": async () => ({ unit: "210200", from: "2001-01-01", to: "2026-12-31", status: "all" }),
+  // past months never locked before: a lock binds every write dated in it, the other skeletons use 2026
+  "locks.lock": async () => ({ unit: "210200", kind: "month", year: 2001 + Math.floor(lockN / 12), n: (lockN++ % 12) + 1 }),
+  "locks.reopen": async () => {
+    const l = await freshFor("locks.reopen", () => lockPeriod(t.db, w.actors.admin, { unit: "210200", kind: "quarter", year: 2001 + Math.floor(reopenN / 4), n: (reopenN++ % 4) + 1 }));
+    return { id: l.id, version: l.version, reason: "模糊测试解锁" };
+  },
+  "activities.byProject": async () => ({ projectId: fx.project.id }),
+  "activities.add": async () => ({ projectId: fx.project.id, kind: "visit", occurredOn: "2026-03-05", summary: "走访企业", participants: "王经理", nextStep: "报送用地需求", nextDueOn: "2026-03-20" }),
+  "activities.update": async () => {
+    const a = await freshFor("activities.update", newActivity);
+    return { id: a.id, version: await activityVersion(a.id), kind: "meeting", occurredOn: "2026-03-06", summary: "会谈", nextStep: "签约准备", nextDueOn: "2026-04-01" };
+  },
+  "activities.delete": async () => {
+    const a = await freshFor("activities.delete", newActivity);
+    return { id: a.id, version: await activityVersion(a.id) };
+  },
+  "activities.completeNextStep": async () => {
+    const a = await freshFor("activities.completeNextStep", newActivity);
+    return { id: a.id, version: await activityVersion(a.id) };
+  },
+  "activities.followUps": async () => ({ mine: false, soonDays: 7, threeNotDays: 180 }),
+  "board.load": async () => ({ unit: "210200", q: "项目", major: true }),
+  "board.columns": async () => ({ unit: "210200", stage: ["contact", "signed"], q: "项目" }),
+  "board.cards": async () => ({ filters: { unit: "210200" }, stage: "contact", after: { stageSince: "2026-01-01", code: "LN-2026-0001" }, limit: 30 }),
+  "board.search": async () => ({ q: "项目", limit: 6 }),
+  "audit.list": async () => ({ actor: w.actors.dalianStaff.id, action: "project.", entityType: "project", entityId: fx.project.id, from: "2026-01-01", to: "2099-12-31", page: 1, pageSize: 20 }),
+  "audit.projectHistory": async () => ({ projectId: fx.project.id, cursor: 1_000_000, limit: 20 }),
 };
+
+async function newActivity() {
+  return addActivity(t.db, w.actors.admin, { projectId: fx.project.id, kind: "visit", occurredOn: "2026-03-05", summary: "走访企业了解进展", nextStep: "报送用地需求", nextDueOn: "2026-03-20" });
+}
+const activityVersion = async (id: string) => ((await t.db.select({ v: activities.version }).from(activities).where(eq(activities.id, id)))[0]?.v ?? 1);
 
 // ---------------------------------------------------------------------------------------------
 

@@ -6,11 +6,13 @@ import { Alert, Card, PageHeader } from "@/app/_components/ui/misc";
 import { describePeriod } from "@/lib/periods";
 import { DashboardControls } from "./_components/controls";
 import { HeadlineCards } from "./_components/headline-cards";
+import { LocksPanel } from "./_components/locks-panel";
 import { Monthly } from "./_components/monthly";
 import { parseDashParams } from "./_components/params";
 import { PipelinePanel, WatchLists } from "./_components/pipeline-panel";
 import { Published } from "./_components/published";
 import { Ranking } from "./_components/ranking";
+import { FlagsWidget } from "./_components/flags-widget";
 
 export async function generateMetadata() {
   return { title: (await getTranslations("nav"))("dashboard") };
@@ -77,8 +79,14 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
         <Suspense key={`l${p.unit}`} fallback={<Skeleton h="h-72" />}>
           <WatchLists unit={p.unit} />
         </Suspense>
+        <Suspense key={`f${p.unit}`} fallback={<Skeleton h="h-28" />}>
+          <FlagsWidget unit={p.unit} />
+        </Suspense>
         <Suspense key={`u${key}`} fallback={<Skeleton h="h-24" />}>
           <Published p={p} />
+        </Suspense>
+        <Suspense key={`k${key}`} fallback={<Skeleton h="h-24" />}>
+          <LocksPanel p={p} />
         </Suspense>
       </div>
     </>

@@ -5,6 +5,7 @@ import { useState } from "react";
 import { Button } from "@/app/_components/ui/button";
 import { Field, Input } from "@/app/_components/ui/form";
 import { Alert } from "@/app/_components/ui/misc";
+import { SIGN_IN_THROTTLED } from "@/lib/sign-in";
 
 export function SignInForm({ next }: { next: string }) {
   const t = useTranslations();
@@ -23,7 +24,7 @@ export function SignInForm({ next }: { next: string }) {
       return;
     }
     setBusy(false);
-    setError(res?.status === 429 ? t("errors.tooManyAttempts") : t("errors.invalidCredentials"));
+    setError(res?.status === 429 || res?.error === SIGN_IN_THROTTLED ? t("errors.tooManyAttempts") : t("errors.invalidCredentials"));
   }
 
   return (

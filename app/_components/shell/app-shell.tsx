@@ -1,14 +1,15 @@
 "use client";
-import { BadgeCheck, Building2, FileSpreadsheet, FolderKanban, LayoutDashboard, LogOut, Menu, ShieldAlert, Target, Upload, Users, X } from "lucide-react";
+import { BadgeCheck, Building2, Columns3, FileSpreadsheet, FolderKanban, LayoutDashboard, ListTodo, LockKeyhole, LogOut, Menu, ScrollText, ShieldAlert, Target, Upload, Users, X } from "lucide-react";
 import { signOut } from "next-auth/react";
 import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useState } from "react";
 import { cn } from "../ui/cn";
+import { GlobalSearch } from "./global-search";
 import { LanguageSwitch } from "./language-switch";
 
-const ICONS = { dashboard: LayoutDashboard, projects: FolderKanban, verification: BadgeCheck, flags: ShieldAlert, targets: Target, reports: FileSpreadsheet, import: Upload, users: Users, units: Building2 } as const;
+const ICONS = { dashboard: LayoutDashboard, projects: FolderKanban, pipeline: Columns3, followUps: ListTodo, verification: BadgeCheck, flags: ShieldAlert, targets: Target, locks: LockKeyhole, reports: FileSpreadsheet, import: Upload, users: Users, units: Building2, audit: ScrollText } as const;
 export type TNavItem = { href: string; label: string; icon: keyof typeof ICONS; section?: string };
 
 export function AppShell({
@@ -34,6 +35,9 @@ export function AppShell({
           <span className="block text-[11px] text-brand-200">{t("app.short")}</span>
         </span>
       </Link>
+      <div className="px-3 pb-2">
+        <GlobalSearch dark />
+      </div>
       <div className="flex-1 space-y-5 overflow-y-auto px-3 py-2">
         {sections.map((section) => (
           <div key={section}>

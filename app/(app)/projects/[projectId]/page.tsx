@@ -10,17 +10,19 @@ import { DateTime, Money, StageBadge, StatusBadge } from "@/app/_components/doma
 import { RULE_TONE } from "@/app/_components/flags/flag-item";
 import { daysBetween, todayCN } from "@/lib/dates";
 import { can } from "@/server/auth/permissions";
-import { StageMoveButton } from "./stage-move-dialog";
+import { StageMoveButton } from "@/app/_components/projects/stage-move-dialog";
 import { ContactsCard } from "./contacts-card";
 import { InvestorCard } from "./investor-card";
 import { TranchesCard } from "./tranches-card";
 import { FlagsCard } from "./flags-card";
+import { ActivitiesCard } from "./activities-card";
+import { HistoryCard } from "./history-card";
 import { STAGES } from "@/lib/domain";
 
 async function load(id: string) {
   const api = await serverApi();
   try {
-    return await Promise.all([api.projects.get({ id }), api.me.get(), api.units.list(), api.funds.byProject({ projectId: id }), api.flags.forProject({ projectId: id })]);
+    return await Promise.all([api.projects.get({ id }), api.me.get(), api.units.list(), api.funds.byProject({ projectId: id }), api.flags.forProject({ projectId: id }), api.activities.byProject({ projectId: id })]);
   } catch (err) {
     // out of scope answers exactly like missing: a 404 page
     if (err instanceof TRPCError && (err.code === "NOT_FOUND" || err.code === "BAD_REQUEST")) notFound();
@@ -37,7 +39,7 @@ export async function generateMetadata({ params }: { params: Promise<{ projectId
 
 export default async function ProjectPage({ params }: { params: Promise<{ projectId: string }> }) {
   const { projectId } = await params;
-  const [p, me, units, tranches, flags] = await load(projectId);
+  const [p, me, units, tranches, flags, activityRows] = await load(projectId);
   const t = await getTranslations();
   const currency = p.capitalType === "foreign" ? "USD" : "CNY";
   const writable = can(me!.role, "project.write");
@@ -115,6 +117,14 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
             />
           )}
 
+          <ActivitiesCard
+            projectId={p.id}
+            rows={activityRows}
+            me={{ id: me!.id, isAdmin: me!.role === "admin" }}
+            canWrite={can(me!.role, "activity.write")}
+            isOwner={p.ownerId === me!.id}
+          />
+
           <Card>
             <CardHeader title={t("project.timeline")} description={t("project.timelineHint")} />
             <ol className="px-5 py-4" data-testid="stage-timeline">
@@ -152,6 +162,8 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
               ))}
             </ol>
           </Card>
+
+          <HistoryCard projectId={p.id} />
         </div>
 
         <div className="space-y-5">
