@@ -1,8 +1,8 @@
 import { getTranslations } from "next-intl/server";
 import { redirect } from "next/navigation";
 import { getActor } from "@/server/auth/session";
-import { can } from "@/server/auth/permissions";
-import { IMPORT_KINDS } from "@/server/imports/columns";
+import { can } from "@/lib/permissions";
+import { IMPORT_KINDS } from "@/lib/import-columns";
 import { AppShell, type TNavItem } from "@/app/_components/shell/app-shell";
 
 export default async function AppLayout({ children }: { children: React.ReactNode }) {

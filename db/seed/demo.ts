@@ -1,7 +1,11 @@
 // Deterministic demo data: Liaoning's unit tree, users of every role, and a few hundred projects
 // over two years in every stage and status, with investors, contacts, stage histories, funds
 // tranches (verified, pending, rejected), activities and annual targets.
-import { count } from "drizzle-orm";
+import { count, eq } from "drizzle-orm";
+import { quarterPeriod } from "@/lib/periods";
+import { loadActor } from "@/server/auth/authenticate";
+import { publishFigures } from "@/server/figures/publish";
+import { lockPeriod } from "@/server/locks/lock-period";
 import type { Db } from "@/db/client";
 import * as s from "@/db/schema";
 import { addDays, daysBetween, todayCN } from "@/lib/dates";
@@ -75,7 +79,7 @@ export async function seedDemo(db: Db, opts: TSeedOptions) {
   const nProjects = opts.projects ?? 480;
   const passwordHash = await hashPassword(opts.password);
 
-  return db.transaction(async (tx) => {
+  const summary = await db.transaction(async (tx) => {
     // units
     const unitByCode = new Map<string, typeof s.units.$inferSelect>();
     for (const u of LIAONING_UNITS) {
@@ -310,6 +314,18 @@ export async function seedDemo(db: Db, opts: TSeedOptions) {
     });
     return { users: users.length, projects: projectRows.length, tranches: trancheRows.length, investors: investors.length, activities: activityRows.length };
   });
+
+  // last year was reported: its quarters are locked province-wide (ten days after each quarter),
+  // and the provincial leader published the year's figures
+  const [leaderRow] = await db.select({ id: s.users.id, sv: s.users.sessionVersion }).from(s.users).where(eq(s.users.email, "leader@zs.example"));
+  const leader = await loadActor(db, leaderRow!.id, leaderRow!.sv);
+  const lastYear = Number(today.slice(0, 4)) - 1;
+  for (const n of [1, 2, 3, 4]) {
+    const end = quarterPeriod(lastYear, n).to;
+    await lockPeriod(db, leader!, { unit: "210000", kind: "quarter", year: lastYear, n }, timeOn(r, addDays(end, 10)));
+  }
+  await publishFigures(db, leader!, { unit: "210000", from: `${lastYear}-01-01`, to: `${lastYear}-12-31` });
+  return summary;
 }
 
 /** Targets a bureau would plausibly have set: this year's pace grossed up, rounded to 亿/千万. */

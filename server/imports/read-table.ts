@@ -5,13 +5,9 @@ import { parse as parseCsv } from "csv-parse/sync";
 import iconv from "iconv-lite";
 import yauzl from "yauzl";
 import { AppError } from "@/server/lib/errors";
+import { IMPORT_LIMITS } from "@/lib/import-columns";
 
-export const IMPORT_LIMITS = {
-  maxBytes: 20 * 1024 * 1024, // the uploaded file
-  maxRows: 50_000,
-  maxUncompressedBytes: 200 * 1024 * 1024, // all parts of an XLSX, expanded
-  maxCompressionRatio: 100, // expanded / compressed: beyond this the file is a zip bomb
-};
+export { IMPORT_LIMITS };
 
 export type TTable = { sheets: string[]; sheet: string | null; encoding: string; header: string[]; rows: Array<{ row: number; cells: string[] }> };
 

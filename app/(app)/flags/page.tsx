@@ -6,7 +6,7 @@ import { FlagItem } from "@/app/_components/flags/flag-item";
 import { Card, EmptyState, PageHeader } from "@/app/_components/ui/misc";
 import { cn } from "@/app/_components/ui/cn";
 import { FLAG_RULES, FLAG_STATUSES, type TFlagRule } from "@/lib/flags";
-import { can } from "@/server/auth/permissions";
+import { can } from "@/lib/permissions";
 import { UnitFilter } from "./unit-filter";
 
 export async function generateMetadata() {

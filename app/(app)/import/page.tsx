@@ -1,9 +1,8 @@
 import { getTranslations } from "next-intl/server";
 import { serverApi } from "@/app/_lib/trpc/server";
 import { PageHeader } from "@/app/_components/ui/misc";
-import { can } from "@/server/auth/permissions";
-import { COLUMNS, IMPORT_KINDS } from "@/server/imports/columns";
-import { IMPORT_LIMITS } from "@/server/imports/read-table";
+import { can } from "@/lib/permissions";
+import { COLUMNS, IMPORT_KINDS, IMPORT_LIMITS } from "@/lib/import-columns";
 import { ImportWizard } from "./import-wizard";
 
 export async function generateMetadata() {

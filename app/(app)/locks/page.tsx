@@ -7,7 +7,7 @@ import { Badge, Card, EmptyState, PageHeader } from "@/app/_components/ui/misc";
 import { cn } from "@/app/_components/ui/cn";
 import { todayCN } from "@/lib/dates";
 import { LOCK_STATUSES, lockPeriodValues } from "@/lib/period-lock";
-import { can } from "@/server/auth/permissions";
+import { can } from "@/lib/permissions";
 import { LockDialog } from "./lock-dialog";
 import { LockFilters } from "./lock-filters";
 import { ReopenDialog } from "./reopen-dialog";

@@ -2,7 +2,7 @@ import { getTranslations } from "next-intl/server";
 import { serverApi } from "@/app/_lib/trpc/server";
 import { parseProjectFilters, type TSearchParams } from "@/app/_lib/project-filters";
 import { PageHeader } from "@/app/_components/ui/misc";
-import { can } from "@/server/auth/permissions";
+import { can } from "@/lib/permissions";
 import { ProjectFilters } from "../projects/_components/project-filters";
 import { Board } from "./board";
 

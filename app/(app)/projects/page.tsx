@@ -7,7 +7,7 @@ import { ButtonLink } from "@/app/_components/ui/button";
 import { Badge, Card, EmptyState, PageHeader } from "@/app/_components/ui/misc";
 import { Money, StageBadge, StatusBadge } from "@/app/_components/domain";
 import { daysBetween, todayCN } from "@/lib/dates";
-import { can } from "@/server/auth/permissions";
+import { can } from "@/lib/permissions";
 import { ProjectFilters } from "./_components/project-filters";
 import { Pagination } from "./_components/pagination";
 import { ExportMenu } from "./_components/export-menu";

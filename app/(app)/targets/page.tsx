@@ -2,7 +2,7 @@ import { getTranslations } from "next-intl/server";
 import { serverApi } from "@/app/_lib/trpc/server";
 import { PageHeader } from "@/app/_components/ui/misc";
 import { todayCN } from "@/lib/dates";
-import { can } from "@/server/auth/permissions";
+import { can } from "@/lib/permissions";
 import { TargetsGrid } from "./targets-grid";
 
 export async function generateMetadata() {

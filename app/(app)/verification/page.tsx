@@ -5,7 +5,7 @@ import { withParams, type TSearchParams } from "@/app/_lib/project-filters";
 import { Badge, Card, EmptyState, PageHeader } from "@/app/_components/ui/misc";
 import { DateTime, Money } from "@/app/_components/domain";
 import { cn } from "@/app/_components/ui/cn";
-import { can } from "@/server/auth/permissions";
+import { can } from "@/lib/permissions";
 import { QueueActions } from "./queue-actions";
 
 export async function generateMetadata() {

@@ -10,7 +10,7 @@ import { Input, Select } from "@/app/_components/ui/form";
 import { Card, CardHeader, EmptyState, PageHeader } from "@/app/_components/ui/misc";
 import { AUDIT_ACTIONS, AUDIT_ENTITY_TYPES, UUID_RE } from "@/lib/audit-diff";
 import { isIsoDate } from "@/lib/dates";
-import { can } from "@/server/auth/permissions";
+import { can } from "@/lib/permissions";
 import { Pagination } from "../../projects/_components/pagination";
 import { VerifyChain } from "./verify-chain";
 

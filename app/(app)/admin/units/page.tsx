@@ -2,7 +2,7 @@ import { getTranslations } from "next-intl/server";
 import { redirect } from "next/navigation";
 import { serverApi } from "@/app/_lib/trpc/server";
 import { PageHeader } from "@/app/_components/ui/misc";
-import { can } from "@/server/auth/permissions";
+import { can } from "@/lib/permissions";
 import { UnitsAdmin } from "./units-admin";
 
 export async function generateMetadata() {

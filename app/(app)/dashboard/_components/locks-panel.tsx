@@ -4,7 +4,7 @@ import Link from "next/link";
 import { serverApi } from "@/app/_lib/trpc/server";
 import { Badge, Card, CardHeader } from "@/app/_components/ui/misc";
 import { lockPeriodValues } from "@/lib/period-lock";
-import { can } from "@/server/auth/permissions";
+import { can } from "@/lib/permissions";
 import type { TDashParams } from "./params";
 
 /**

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { serverApi } from "@/app/_lib/trpc/server";
 import { Card, CardHeader } from "@/app/_components/ui/misc";
 import { DateTime } from "@/app/_components/domain";
-import { can } from "@/server/auth/permissions";
+import { can } from "@/lib/permissions";
 import { PublishButton } from "./publish-button";
 import type { TDashParams } from "./params";
 

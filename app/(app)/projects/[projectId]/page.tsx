@@ -9,7 +9,7 @@ import { Badge, Card, CardHeader, DescriptionList, PageHeader } from "@/app/_com
 import { DateTime, Money, StageBadge, StatusBadge } from "@/app/_components/domain";
 import { RULE_TONE } from "@/app/_components/flags/flag-item";
 import { daysBetween, todayCN } from "@/lib/dates";
-import { can } from "@/server/auth/permissions";
+import { can } from "@/lib/permissions";
 import { StageMoveButton } from "@/app/_components/projects/stage-move-dialog";
 import { ContactsCard } from "./contacts-card";
 import { InvestorCard } from "./investor-card";

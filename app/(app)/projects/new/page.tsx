@@ -1,7 +1,7 @@
 import { getTranslations } from "next-intl/server";
 import { redirect } from "next/navigation";
 import { PageHeader } from "@/app/_components/ui/misc";
-import { can } from "@/server/auth/permissions";
+import { can } from "@/lib/permissions";
 import { ProjectForm } from "../_components/project-form";
 import { projectFormOptions } from "../_components/form-options";
 

@@ -3,7 +3,7 @@ import { getTranslations } from "next-intl/server";
 import { notFound, redirect } from "next/navigation";
 import { serverApi } from "@/app/_lib/trpc/server";
 import { PageHeader } from "@/app/_components/ui/misc";
-import { can } from "@/server/auth/permissions";
+import { can } from "@/lib/permissions";
 import { STAGES } from "@/lib/domain";
 import { ProjectForm } from "../../_components/project-form";
 import { projectFormOptions } from "../../_components/form-options";
