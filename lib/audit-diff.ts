@@ -17,7 +17,7 @@ export type TFieldKind =
   | { kind: "enum"; prefix: string };
 
 /** What the log is about, for the admin page's type filter (labels: audit.types.*). */
-export const AUDIT_ENTITY_TYPES = ["project", "tranche", "evidence", "activity", "contact", "investor", "unit", "user", "target", "published_figures", "period_lock", "flag", "import", "installation"] as const;
+export const AUDIT_ENTITY_TYPES = ["project", "tranche", "evidence", "activity", "contact", "investor", "unit", "user", "target", "published_figures", "period_lock", "flag", "import", "saved_view", "installation"] as const;
 
 /** The actions the services write (labels: audit.actions.*); unknown ones are shown as written. */
 export const AUDIT_ACTIONS = [
@@ -33,6 +33,7 @@ export const AUDIT_ACTIONS = [
   "figures.publish", "flag.review",
   "period.lock", "period.reopen",
   "import.units", "import.projects", "import.tranches", "import.targets",
+  "view.save", "view.delete",
   "demo.seed",
 ] as const;
 
@@ -46,7 +47,7 @@ export const LABELLED_FIELDS = [
   "originRegion", "originCountry", "role", "locale", "disabledAt", "passwordChanged", "parentId", "year", "metric", "value", "updatedBy",
   "event", "fromStage", "toStage", "fromStatus", "toStatus", "businessDate", "recordedAt", "actorId", "reason", "hash", "uploadedBy",
   "flagKey", "reviewedBy", "reviewedAt", "flag", "from", "to", "asOf", "definitionVersion", "periodStart", "periodEnd", "lockedBy",
-  "reopenedBy", "reopenReason", "rows", "file", "seed", "projects", "tranches", "users",
+  "reopenedBy", "reopenReason", "rows", "file", "seed", "projects", "tranches", "users", "query", "userId",
 ] as const;
 
 // Bookkeeping, secrets and derived columns: never shown as a change.

@@ -9,3 +9,4 @@ export * from "./targets";
 export * from "./audit";
 export * from "./settings";
 export * from "./login-attempts";
+export * from "./views";

@@ -12,11 +12,13 @@ import { projectsRouter } from "./routers/projects";
 import { targetsRouter } from "./routers/targets";
 import { unitsRouter } from "./routers/units";
 import { usersRouter } from "./routers/users";
+import { viewsRouter } from "./routers/views";
 
 export const appRouter = createTRPCRouter({
   me: meRouter,
   units: unitsRouter,
   users: usersRouter,
+  views: viewsRouter,
   investors: investorsRouter,
   projects: projectsRouter,
   funds: fundsRouter,

@@ -29,7 +29,18 @@ export type TFigureBlock = {
   ytd_funds: string;
   ahead_pct: string | null;
 };
-export type TSignedBlock = { projects: number; domestic_projects: number; domestic_amount: string; foreign_projects: number; foreign_amount: string; target: string | null; target_progress_pct: string | null };
+export type TSignedBlock = {
+  projects: number;
+  domestic_projects: number;
+  domestic_amount: string;
+  foreign_projects: number;
+  foreign_amount: string;
+  target: string | null;
+  target_progress_pct: string | null;
+  /** 资金到位率: verified funds to date of these projects / their signed amount, per currency */
+  domestic_funds_rate_pct: string | null;
+  foreign_funds_rate_pct: string | null;
+};
 export type TPendingBlock = { tranches: number; domestic_amount: string; foreign_amount: string };
 export type TUnitFigures = {
   unit: string;
@@ -161,11 +172,14 @@ async function aggregateSigned(db: Db, root: TUnit, p: TPeriod, asOf: Date | nul
     ? sql`and (select l.to_stage from ${stageEvents} l where l.project_id = s.project_id and l.recorded_at <= ${ts(asOf)}
           order by l.recorded_at desc, l.id desc limit 1) in ('signed', 'funds')`
     : sql``;
-  const rows = await queryRows<{ bucket: string; capital_type: string; n: number; amount: string }>(
+  // 资金到位率: the verified funds to date (as of the moment) of the projects signed in P
+  const fundsToDate = sql`(select coalesce(sum(t.amount), 0) from ${tranches} t where t.project_id = s.project_id and ${verifiedTranche(asOf)})`;
+  const rows = await queryRows<{ bucket: string; capital_type: string; n: number; amount: string; funds: string }>(
     db,
     sql`with su as (${bucketedUnits(root)}), s as (${signings}),
       pa as (${projectAttributes(asOf)})
-      select su.bucket, pa.capital_type, count(*)::int as n, coalesce(sum(s.signed_amount), 0)::text as amount
+      select su.bucket, pa.capital_type, count(*)::int as n, coalesce(sum(s.signed_amount), 0)::text as amount,
+        coalesce(sum(${fundsToDate}), 0)::text as funds
       from s join pa on pa.id = s.project_id join su on su.unit_id = pa.unit_id
       where s.signed_on between ${p.from} and ${p.to} ${stillSigned}
       group by 1, 2`,
@@ -271,8 +285,10 @@ export async function computeHeadline(db: Db, actor: Pick<TActor, "unitPath">, i
     const tgt = (m: TTargetMetric) => targetMap.get(`${unitId}:${m}`);
     const sig = signed.filter((r) => buckets.includes(r.bucket));
     const pend = pending.filter((r) => buckets.includes(r.bucket));
-    const sumOf = (xs: typeof sig, type: string) => xs.filter((r) => r.capital_type === type).reduce((s, r) => s.plus(r.amount), dec(0)).toFixed(2);
-    const countOf = (xs: typeof sig, type?: string) => xs.filter((r) => !type || r.capital_type === type).reduce((s, r) => s + Number(r.n), 0);
+    type TAggRow = { capital_type: string; n: number; amount: string };
+    const sumOf = (xs: TAggRow[], type: string) => xs.filter((r) => r.capital_type === type).reduce((s, r) => s.plus(r.amount), dec(0)).toFixed(2);
+    const fundsOf = (xs: typeof signed, type: string) => xs.filter((r) => r.capital_type === type).reduce((acc, r) => acc.plus(r.funds), dec(0)).toFixed(2);
+    const countOf = (xs: TAggRow[], type?: string) => xs.filter((r) => !type || r.capital_type === type).reduce((s, r) => s + Number(r.n), 0);
     const signedTarget = tgt("signed_projects");
     return {
       unit: code,
@@ -288,6 +304,8 @@ export async function computeHeadline(db: Db, actor: Pick<TActor, "unitPath">, i
         foreign_amount: sumOf(sig, "foreign"),
         target: signedTarget ? dec(signedTarget).toFixed(0) : null,
         target_progress_pct: null, // set below from the year-to-date count
+        domestic_funds_rate_pct: pctOf(fundsOf(sig, "domestic"), sumOf(sig, "domestic")),
+        foreign_funds_rate_pct: pctOf(fundsOf(sig, "foreign"), sumOf(sig, "foreign")),
       },
       pending: { tranches: countOf(pend), domestic_amount: sumOf(pend, "domestic"), foreign_amount: sumOf(pend, "foreign") },
     };

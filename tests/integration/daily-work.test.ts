@@ -121,6 +121,21 @@ describe("activities and follow-ups", () => {
   });
 });
 
+describe("saved views", () => {
+  it("keeps a user's named filters, only known parameters, and nobody else's views", async () => {
+    const staff = callerFor(t.db, w.actors.dalianStaff);
+    const v = await staff.views.save({ name: "在谈大项目", query: "?stage=negotiation&major=1&evil=<script>&sort=planned" });
+    expect(v.query).toBe("stage=negotiation&major=1&sort=planned");
+    await staff.views.save({ name: "在谈大项目", query: "stage=negotiation&major=1&dir=asc" }); // same name: replaced
+    expect((await staff.views.list()).map((x) => [x.name, x.query])).toEqual([["在谈大项目", "stage=negotiation&major=1&dir=asc"]]);
+    expect(await callerFor(t.db, w.actors.shenyangStaff).views.list()).toEqual([]);
+    expect((await trpcError(callerFor(t.db, w.actors.shenyangStaff).views.delete({ id: v.id }))).code).toBe("NOT_FOUND");
+    expect((await trpcError(staff.views.save({ name: " ", query: "" }))).code).toBe("BAD_REQUEST");
+    await staff.views.delete({ id: v.id });
+    expect(await staff.views.list()).toEqual([]);
+  });
+});
+
 describe("global search", () => {
   it("finds projects, investors and contacts in scope only", async () => {
     const p = await makeProject(t.db, w.actors.dalianStaff, { name: "星海湾金融商务区项目", investor: { newInvestor: { name: "星海湾投资控股有限公司", creditCode: "91440300708461136T", originRegion: "440000" } } });

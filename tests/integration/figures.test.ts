@@ -41,6 +41,8 @@ function independent(rootCode: string, p: TPeriod) {
   const signedIn = [...live.values()].filter((x) => x.signedOn && x.signedOn >= p.from && x.signedOn <= p.to);
   const pending = ref.tranches.filter((tr) => tr.status === "pending" && tr.arrivedOn >= p.from && tr.arrivedOn <= p.to && live.has(tr.projectId));
   const sum = (xs: string[]) => xs.reduce((s, v) => s.plus(v), dec(0)).toFixed(2);
+  const rate = (ps: typeof signedIn) =>
+    pctOf(sum(ref.tranches.filter((tr) => tr.status === "verified" && ps.some((x) => x.id === tr.projectId)).map((tr) => tr.amount)), sum(ps.map((x) => x.signedAmount!)));
   return {
     domestic: blockOf((x) => x.capitalType === "domestic", "domestic_funds"),
     foreign: blockOf((x) => x.capitalType === "foreign", "foreign_funds"),
@@ -49,6 +51,9 @@ function independent(rootCode: string, p: TPeriod) {
       projects: signedIn.length,
       domestic_amount: sum(signedIn.filter((x) => x.capitalType === "domestic").map((x) => x.signedAmount!)),
       foreign_amount: sum(signedIn.filter((x) => x.capitalType === "foreign").map((x) => x.signedAmount!)),
+      // 资金到位率: all verified funds to date of the projects signed in the period / their signed amount
+      domestic_funds_rate_pct: rate(signedIn.filter((x) => x.capitalType === "domestic")),
+      foreign_funds_rate_pct: rate(signedIn.filter((x) => x.capitalType === "foreign")),
     },
     pending: {
       tranches: pending.length,
@@ -66,7 +71,13 @@ const pick = (f: TUnitFigures) => {
     domestic: b(f.domestic),
     foreign: b(f.foreign),
     out_of_province: b(f.out_of_province),
-    signed: { projects: f.signed.projects, domestic_amount: f.signed.domestic_amount, foreign_amount: f.signed.foreign_amount },
+    signed: {
+      projects: f.signed.projects,
+      domestic_amount: f.signed.domestic_amount,
+      foreign_amount: f.signed.foreign_amount,
+      domestic_funds_rate_pct: f.signed.domestic_funds_rate_pct,
+      foreign_funds_rate_pct: f.signed.foreign_funds_rate_pct,
+    },
     pending: f.pending,
   };
 };

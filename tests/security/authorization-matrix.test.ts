@@ -19,6 +19,7 @@ import { reportTranche, verifyTranche } from "@/server/funds/tranches";
 import { addContact } from "@/server/investors/investors";
 import { lockPeriod } from "@/server/locks/lock-period";
 import { addActivity } from "@/server/activities/activities";
+import { saveView } from "@/server/views/saved-views";
 import { AppError } from "@/server/lib/errors";
 import { moveProjectStage } from "@/server/projects/move-project-stage";
 import { callerFor } from "../integration/helpers";
@@ -664,6 +665,19 @@ const CASES: Record<string, TCase> = {
     },
   },
   "activities.followUps": { kind: "query", action: "activity.read", object: "none", build: async () => ({ input: {} }) },
+  // --- saved views (always the caller's own)
+  "views.list": { kind: "query", action: "self.update", object: "none", build: async () => ({ input: undefined }) },
+  "views.save": { kind: "mutation", action: "self.update", object: "none", build: async () => ({ input: { name: `视图${uniq()}`, query: "stage=signed&capital=domestic" } }) },
+  "views.delete": {
+    kind: "mutation",
+    action: "self.update",
+    object: "none",
+    build: async (env) => {
+      // the caller's own view; another user's id answers NOT_FOUND (tests/integration/daily-work.test.ts)
+      const v = await saveView(t.db, env.caller, { name: `待删视图${uniq()}`, query: "stage=contact" });
+      return { input: { id: v.id } };
+    },
+  },
   // --- pipeline board and search
   "board.load": {
     kind: "query",

@@ -17,6 +17,7 @@ import { reportTranche } from "@/server/funds/tranches";
 import { addContact } from "@/server/investors/investors";
 import { lockPeriod } from "@/server/locks/lock-period";
 import { addActivity } from "@/server/activities/activities";
+import { saveView } from "@/server/views/saved-views";
 import { moveProjectStage } from "@/server/projects/move-project-stage";
 import { callerFor, httpCall } from "../integration/helpers";
 import { auditCount, dataFingerprint, seedSecurityWorld, type TSecurityWorld } from "./world";
@@ -261,6 +262,8 @@ const SKELETONS: Record<string, () => Promise<unknown>> = {
   "board.load": async () => ({ unit: "210200", q: "项目", major: true }),
   "board.columns": async () => ({ unit: "210200", stage: ["contact", "signed"], q: "项目" }),
   "board.cards": async () => ({ filters: { unit: "210200" }, stage: "contact", after: { stageSince: "2026-01-01", code: "LN-2026-0001" }, limit: 30 }),
+  "views.save": async () => ({ name: `视图${uniq()}`, query: "stage=signed&unit=210200&sort=planned&dir=desc" }),
+  "views.delete": async () => ({ id: (await freshFor("views.delete", () => saveView(t.db, w.actors.admin, { name: `模糊视图${uniq()}`, query: "stage=contact" }))).id }),
   "board.search": async () => ({ q: "项目", limit: 6 }),
   "audit.list": async () => ({ actor: w.actors.dalianStaff.id, action: "project.", entityType: "project", entityId: fx.project.id, from: "2026-01-01", to: "2099-12-31", page: 1, pageSize: 20 }),
   "audit.projectHistory": async () => ({ projectId: fx.project.id, cursor: 1_000_000, limit: 20 }),

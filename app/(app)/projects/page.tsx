@@ -11,6 +11,7 @@ import { can } from "@/lib/permissions";
 import { ProjectFilters } from "./_components/project-filters";
 import { Pagination } from "./_components/pagination";
 import { ExportMenu } from "./_components/export-menu";
+import { SavedViews } from "./_components/saved-views";
 
 export async function generateMetadata() {
   return { title: (await getTranslations("projects"))("title") };
@@ -20,11 +21,12 @@ export default async function ProjectsPage({ searchParams }: { searchParams: Pro
   const sp = await searchParams;
   const state = parseProjectFilters(sp);
   const api = await serverApi();
-  const [me, list, units, owners] = await Promise.all([
+  const [me, list, units, owners, views] = await Promise.all([
     api.me.get(),
     api.projects.list(state),
     api.units.list(),
     api.users.list({ includeDisabled: false, role: "staff" }),
+    api.views.list(),
   ]);
   const t = await getTranslations();
   const today = todayCN();
@@ -66,7 +68,10 @@ export default async function ProjectsPage({ searchParams }: { searchParams: Pro
       <Card className="mt-4 overflow-hidden">
         <div className="flex flex-wrap items-center justify-between gap-2 border-b border-slate-100 px-4 py-2.5 text-sm text-slate-600">
           <span data-testid="project-count">{t("projects.count", { n: list.total })}</span>
-          <ExportMenu query={exportQuery} />
+          <div className="flex flex-wrap items-center gap-3">
+            <SavedViews views={views} />
+            <ExportMenu query={exportQuery} />
+          </div>
         </div>
         {list.rows.length === 0 ? (
           <EmptyState title={t("projects.empty")}>{t("projects.emptyHint")}</EmptyState>

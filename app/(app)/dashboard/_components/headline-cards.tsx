@@ -103,9 +103,10 @@ export async function HeadlineCards({ p }: { p: TDashParams }) {
               {t("domesticShort")} {formatMoney(h.signed.domestic_amount, "CNY", locale)} · {t("foreignShort")} {formatMoney(h.signed.foreign_amount, "USD", locale)}
             </span>
           </div>
-          {h.signed.target && (
-            <p className="mt-2 text-xs text-slate-500">{t("signedTarget", { target: h.signed.target, pct: h.signed.target_progress_pct ?? "—" })}</p>
-          )}
+          <p className="mt-2 text-xs text-slate-500" data-testid="funds-rate">
+            {t("fundsRate", { domestic: h.signed.domestic_funds_rate_pct ?? "—", foreign: h.signed.foreign_funds_rate_pct ?? "—" })}
+            {h.signed.target && <> · {t("signedTarget", { target: h.signed.target, pct: h.signed.target_progress_pct ?? "—" })}</>}
+          </p>
         </Card>
         <Card className="p-5" data-testid="card-pending">
           <h2 className="text-sm font-medium text-slate-600">{t("pending")}</h2>
