@@ -8,6 +8,13 @@ const nextConfig = {
   // every page depends on the session: cacheComponents only adds prerender traps here
   cacheComponents: false,
   poweredByHeader: false,
+  experimental: {
+    // proxy.ts runs on /api/import too, and Next hands a route behind the proxy only this many
+    // bytes of the body, silently (default 10 MB). Imports take files up to
+    // IMPORT_LIMITS.maxBytes (20 MB, lib/import-columns.ts) plus the multipart envelope; the
+    // route refuses anything larger itself.
+    proxyClientMaxBodySize: "21mb",
+  },
   // native / WASM packages stay outside the bundle
   serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "postgres", "exceljs"],
   // Migrations are read from db/migrations at run time.

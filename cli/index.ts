@@ -15,13 +15,18 @@ import { once } from "node:events";
 import { IMPORT_KINDS, type TImportKind } from "@/server/imports/columns";
 import { importFile } from "@/server/imports/import-file";
 import { localizeImportResult } from "@/server/imports/localize";
-import { writeProjectsCsv, writeProjectsXlsx } from "@/server/exports/project-export";
+import { writeProjectsCsv, writeProjectsXlsx, writeStageReportCsv } from "@/server/exports/project-export";
+import { parseAsOf } from "@/lib/as-of";
 import { isIsoDate } from "@/lib/dates";
 import { computeHeadline, headlineJson } from "@/server/figures/headline";
 import { headlineCsv, headlineXlsx } from "@/server/exports/headline-table";
 import { backupToFile } from "@/server/backup/backup-database";
 import { restoreFromFile } from "@/server/backup/restore-database";
+import { parseAuditHead } from "@/server/audit/audit-head";
 import { describeAuditBreak, verifyAuditChain } from "@/server/audit/verify-audit";
+import { can } from "@/server/auth/permissions";
+import { forbidden } from "@/server/lib/errors";
+import { EDITABLE_SETTINGS, findSettings, setSetting, type TEditableSetting } from "@/server/settings/settings";
 import { actorByEmail, cliActor, cliLocale, db, run } from "./run";
 
 const program = new Command("cli").description("Investment project pipeline tracker — administration").showHelpAfterError();
@@ -73,7 +78,7 @@ dbCmd
   .argument("<file>", "a file written by db backup")
   .action((file: string) =>
     run(async () => {
-      const d = await db();
+      const d = await db("owner");
       const s = await restoreFromFile(d, file);
       out(`restored ${file} (backup of ${s.createdAt}): ${s.rows} rows in ${s.tables.length} tables (${count(s, "audit_log")} audit entries, ${count(s, "evidence_files")} evidence files)`);
       const v = await verifyAuditChain(d);
@@ -127,10 +132,10 @@ userCmd
   .action((o: { email: string; password?: string }) =>
     run(async () => {
       const d = await db();
-      const [u] = await d.select({ id: users.id }).from(users).where(eq(users.email, o.email.trim().toLowerCase()));
+      const [u] = await d.select({ id: users.id, version: users.version }).from(users).where(eq(users.email, o.email.trim().toLowerCase()));
       if (!u) throw new Error(`no user with email ${o.email}`);
       const password = o.password ?? generatedPassword();
-      await resetPassword(d, SYSTEM_ACTOR, { id: u.id, password });
+      await resetPassword(d, SYSTEM_ACTOR, { id: u.id, version: u.version, password });
       out(`password of ${o.email} changed`);
       if (!o.password) out(`password: ${password}`);
     }),
@@ -143,7 +148,7 @@ report
   .requiredOption("--unit <code>", "unit code, e.g. 210000")
   .requiredOption("--from <date>", "first day, YYYY-MM-DD")
   .requiredOption("--to <date>", "last day, YYYY-MM-DD")
-  .option("--as-of <time>", "compute from what was recorded and verified up to this moment (ISO 8601)")
+  .option("--as-of <time>", "compute from what was recorded and verified up to this moment: a date alone (2017-04-10) is the end of that day in Beijing time; a time without an offset is Beijing time; 2017-04-10T18:00:00+08:00 or …Z is taken as given")
   .addOption(new Option("--format <format>").choices(["json", "csv", "xlsx"]).default("json"))
   .option("--out <file>", "write to a file (required for xlsx)")
   .option("--as <email>", "apply this user's scope (default: the whole installation)")
@@ -152,8 +157,8 @@ report
       const d = await db();
       const actor = o.as ? await actorByEmail(d, o.as) : SYSTEM_ACTOR;
       if (!isIsoDate(o.from) || !isIsoDate(o.to) || o.from > o.to) throw new Error("--from and --to must be dates (YYYY-MM-DD), from ≤ to");
-      const asOf = o.asOf ? new Date(o.asOf) : null;
-      if (asOf && Number.isNaN(asOf.getTime())) throw new Error("--as-of must be an ISO 8601 time, e.g. 2017-04-10T18:00:00+08:00");
+      const asOf = o.asOf ? parseAsOf(o.asOf) : null;
+      if (o.asOf && !asOf) throw new Error("--as-of must be a date (2017-04-10: the end of that day, Beijing time) or a time (2017-04-10T18:00:00+08:00)");
       const h = await computeHeadline(d, actor, { unit: o.unit, from: o.from, to: o.to, asOf });
       if (o.format === "xlsx" && !o.out) throw new Error("--format xlsx needs --out <file>");
       const body = o.format === "json" ? `${JSON.stringify(headlineJson(h), null, 2)}\n` : o.format === "csv" ? headlineCsv(h, cliLocale, { keys: true }) : await headlineXlsx(h, cliLocale);
@@ -225,9 +230,11 @@ program
       const stream = createWriteStream(o.out);
       const done = once(stream, "close");
       const n =
-        o.format === "csv"
-          ? await writeProjectsCsv(d, actor, filters, cliLocale, stream)
-          : await writeProjectsXlsx(d, actor, filters, cliLocale, stream, { stageReport: what === "stage-report" });
+        o.format === "xlsx"
+          ? await writeProjectsXlsx(d, actor, filters, cliLocale, stream, { stageReport: what === "stage-report" })
+          : what === "stage-report"
+            ? await writeStageReportCsv(d, actor, filters, cliLocale, stream)
+            : await writeProjectsCsv(d, actor, filters, cliLocale, stream);
       await done;
       out(`${o.out}: ${n} projects`);
     }),
@@ -236,10 +243,19 @@ program
 const auditCmd = program.command("audit").description("the tamper-evident audit log");
 auditCmd
   .command("verify")
-  .description("recompute every hash of the audit chain; names the first broken entry (exit code 1)")
-  .action(() =>
+  .description(
+    "recompute every hash of the audit chain and check the heads recorded by period locks and publications; names the first broken entry (exit code 1). Prints the head verified: note it, and pass it later with --expect",
+  )
+  .option("--expect <seq:hash>", "a head printed by an earlier run: it must still be in the chain", (v: string, all: string[] = []) => [...all, v])
+  .action((o: { expect?: string[] }) =>
     run(async () => {
+      const expect = (o.expect ?? []).map((e) => {
+        const a = parseAuditHead(e);
+        if (!a) throw new Error(`--expect ${e}: expected <seq>:<64 hex digits>, as printed by audit verify`);
+        return a;
+      });
       const v = await verifyAuditChain(await db(), {
+        expect,
         onProgress: (n) => {
           if (process.stderr.isTTY) process.stderr.write(`\rchecked ${n}   `);
         },
@@ -247,6 +263,32 @@ auditCmd
       if (process.stderr.isTTY) process.stderr.write("\r");
       if (!v.ok) throw new Error(describeAuditBreak(v.broken));
       out(`audit chain intact: ${v.entries} entries`);
+      out(`head: ${v.lastSeq === null ? "(empty)" : `${v.lastSeq}:${v.lastHash}`} (${v.anchors} recorded head(s) checked)`);
+    }),
+  );
+
+const settingsCmd = program.command("settings").description("thresholds: stale days, backdating, 三未 days, major-project amounts");
+settingsCmd
+  .command("list")
+  .description("every setting with its current and default value")
+  .action(() =>
+    run(async () => {
+      for (const s of await findSettings(await db())) out(`${s.key.padEnd(18)} ${String(s.value).padEnd(16)} default ${s.default}${s.version === null ? "" : ` (changed ${s.updatedAt!.toISOString()})`}`);
+    }),
+  );
+settingsCmd
+  .command("set")
+  .description("change a setting (audited); amounts in yuan / US dollars, days as whole numbers")
+  .argument("<key>", EDITABLE_SETTINGS.join(" | "))
+  .argument("<value>", "e.g. 45, or 200000000")
+  .option("--as <email>", "as this user (an administrator)")
+  .action((key: string, value: string, o: { as?: string }) =>
+    run(async () => {
+      const d = await db();
+      const actor = await cliActor(d, o.as);
+      if (!can(actor.role, "settings.manage")) throw forbidden();
+      const s = await setSetting(d, actor, { key: key as TEditableSetting, value });
+      out(`${s.key} = ${s.value}`);
     }),
   );
 

@@ -2,7 +2,7 @@
 // on stderr, and exit non-zero on failure.
 import { ZodError } from "zod";
 import { eq, isNull } from "drizzle-orm";
-import { DatabaseInUseError, openFromEnv, type Db, type DbHandle } from "@/db/client";
+import { DatabaseInUseError, openFromEnv, type Db, type DbHandle, type TDbRole } from "@/db/client";
 import { units, users } from "@/db/schema";
 import type { TActor } from "@/server/auth/actor";
 import { loadActor } from "@/server/auth/authenticate";
@@ -12,8 +12,9 @@ import { translate, type TLocale } from "@/server/lib/i18n";
 export const cliLocale: TLocale = /^zh/i.test(process.env.CLI_LANG ?? process.env.LANG ?? "") ? "zh-CN" : "en";
 
 let handle: DbHandle | undefined;
-export async function db() {
-  handle ??= await openFromEnv();
+/** The database, as the application's role; `"owner"` only for `db restore` (it turns triggers off). */
+export async function db(as: TDbRole = "app") {
+  handle ??= await openFromEnv({ as });
   return handle.db;
 }
 

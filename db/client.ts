@@ -9,6 +9,16 @@ import * as schema from "./schema";
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type DbHandle = { db: Db; kind: "pglite" | "postgres"; close: () => Promise<void> };
 
+/**
+ * The application's database role (migration 0006): no owner, no superuser, only SELECT and
+ * INSERT on the audit log and published figures. Every connection the app, the CLI and the tests
+ * use works as this role, so whatever role DATABASE_URL names, the application cannot rewrite the
+ * audit log, disable its triggers or set session_replication_role. `as: "owner"` keeps the
+ * connecting role: for migrations (always) and `db restore` only.
+ */
+export const APP_ROLE = "zt_app";
+export type TDbRole = "app" | "owner";
+
 export const MIGRATIONS_FOLDER = path.join(process.cwd(), "db", "migrations");
 export const defaultPgliteDir = () => path.resolve(/*turbopackIgnore: true*/ process.env.PGLITE_DIR ?? path.join(process.cwd(), "data"));
 
@@ -32,32 +42,48 @@ function isAlive(pid: number) {
 export class DatabaseInUseError extends Error {}
 
 // PGlite has no cross-process lock: two processes on one folder silently lose writes. Hold a pid
-// lockfile beside the folder and fail loudly instead.
+// lockfile beside the folder and fail loudly instead. The lock is taken only by an exclusive
+// create ('wx'); a stale one (its process is dead) is removed and the create retried, so of two
+// processes taking over the same stale lock only the one whose create succeeds holds it.
 function lockPgliteDir(dataDir: string) {
   const lock = `${dataDir}.lock`;
   fs.mkdirSync(path.dirname(lock), { recursive: true });
-  try {
-    fs.writeFileSync(lock, String(process.pid), { flag: "wx" });
-  } catch {
-    const pid = Number(fs.readFileSync(lock, "utf8"));
-    if (isAlive(pid))
+  for (let attempt = 0; ; attempt++) {
+    try {
+      fs.writeFileSync(lock, String(process.pid), { flag: "wx" });
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST" || attempt >= 5) throw err;
+    }
+    const held = readLock(lock);
+    if (held === null) continue; // removed meanwhile: try again
+    if (!isStale(held))
       throw new DatabaseInUseError(
-        `The database folder ${dataDir} is in use by process ${pid}. Stop the server or set DATABASE_URL to use PostgreSQL.`,
+        `The database folder ${dataDir} is in use by process ${held.pid || "(starting)"}. Stop the server or set DATABASE_URL to use PostgreSQL.`,
       );
-    fs.writeFileSync(lock, String(process.pid)); // stale lock from a dead process: take over
+    // remove only the stale lock just read: one another process took over meanwhile stays
+    if (readLock(lock)?.pid === held.pid) fs.rmSync(lock, { force: true });
   }
   const release = () => {
-    try {
-      if (fs.readFileSync(lock, "utf8") === String(process.pid)) fs.unlinkSync(lock);
-    } catch {
-      /* already gone */
-    }
+    if (readLock(lock)?.pid === process.pid) fs.rmSync(lock, { force: true });
   };
   process.once("exit", release);
   return release;
 }
 
-export async function openPglite(dataDir?: string, opts: { loadDataDir?: Blob | File } = {}): Promise<DbHandle> {
+function readLock(lock: string): { pid: number; mtimeMs: number } | null {
+  try {
+    return { pid: Number(fs.readFileSync(lock, "utf8")), mtimeMs: fs.statSync(lock).mtimeMs };
+  } catch {
+    return null;
+  }
+}
+
+// an empty lock is one being written this very moment, unless it is old (its writer died)
+const isStale = (held: { pid: number; mtimeMs: number }) =>
+  held.pid ? !isAlive(held.pid) : Date.now() - held.mtimeMs > 10_000;
+
+export async function openPglite(dataDir?: string, opts: { loadDataDir?: Blob | File; as?: TDbRole } = {}): Promise<DbHandle> {
   const release = dataDir ? lockPgliteDir(dataDir) : () => {};
   try {
     const { PGlite } = await import("@electric-sql/pglite");
@@ -67,6 +93,8 @@ export async function openPglite(dataDir?: string, opts: { loadDataDir?: Blob | 
     await client.waitReady;
     const db = drizzle({ client, schema });
     await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+    // PGlite is one session (as superuser): after migrating, the whole session works as the app role
+    if (opts.as !== "owner") await client.exec(`SET ROLE ${APP_ROLE}`);
     return {
       db: db as unknown as Db,
       kind: "pglite",
@@ -81,7 +109,7 @@ export async function openPglite(dataDir?: string, opts: { loadDataDir?: Blob | 
   }
 }
 
-export async function openPostgres(url: string, { max = 10 } = {}): Promise<DbHandle> {
+export async function openPostgres(url: string, { max = 10, as = "app" }: { max?: number; as?: TDbRole } = {}): Promise<DbHandle> {
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
   const { migrate } = await import("drizzle-orm/postgres-js/migrator");
@@ -91,13 +119,15 @@ export async function openPostgres(url: string, { max = 10 } = {}): Promise<DbHa
   } finally {
     await migrationClient.end();
   }
-  const client = postgres(url, { max, onnotice: () => {} });
+  // `role` as a startup parameter: every pooled connection starts as the app role (RESET ROLE
+  // returns to it). A pooler that drops startup parameters would lose it: see README.
+  const client = postgres(url, { max, onnotice: () => {}, ...(as === "app" ? { connection: { role: APP_ROLE } } : {}) });
   return { db: drizzle({ client, schema }) as unknown as Db, kind: "postgres", close: () => client.end() };
 }
 
-export function openFromEnv(): Promise<DbHandle> {
+export function openFromEnv(opts: { as?: TDbRole } = {}): Promise<DbHandle> {
   const url = process.env.DATABASE_URL;
-  return url ? openPostgres(url) : openPglite(defaultPgliteDir());
+  return url ? openPostgres(url, opts) : openPglite(defaultPgliteDir(), opts);
 }
 
 /** Postgres error code of a driver error (both drivers), e.g. "23505" for a unique violation. */

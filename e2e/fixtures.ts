@@ -1,4 +1,5 @@
 import { expect, type Page } from "@playwright/test";
+import { addDays, daysBetween, todayCN } from "@/lib/dates";
 import { E2E_PASSWORD } from "../playwright.config";
 
 export const DEMO = {
@@ -18,6 +19,29 @@ export async function signIn(page: Page, email: string, then: string | null = "/
   await expect(page).toHaveURL(/\/dashboard/);
   if (then) await page.goto(then);
 }
+
+/**
+ * Business dates for journeys, derived from today in China (Asia/Shanghai): `daysAgo(n)` is n days
+ * back but never before 1 January of this year — the demo seed locks the previous year's quarters,
+ * so a date there is refused — and never in the future. Early in January several dates collapse
+ * onto 1 January; journeys must allow equal dates.
+ */
+export const businessDates = (now = new Date()) => {
+  const today = todayCN(now);
+  const yearStart = `${today.slice(0, 4)}-01-01`;
+  return {
+    today,
+    yearStart,
+    /** whole days elapsed since 1 January (0 on 1 January) */
+    elapsed: daysBetween(yearStart, today),
+    daysAgo: (n: number) => {
+      const d = addDays(today, -Math.max(0, n));
+      return d < yearStart ? yearStart : d;
+    },
+    /** n days ahead (due dates of next steps, which may lie in the future) */
+    daysAhead: (n: number) => addDays(today, n),
+  };
+};
 
 /** A name nobody else in the run uses. */
 export const unique = (prefix: string) => `${prefix}${Date.now().toString(36).slice(-5)}`;

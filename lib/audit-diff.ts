@@ -28,12 +28,13 @@ export const AUDIT_ACTIONS = [
   "contact.create", "contact.update", "contact.delete",
   "investor.create", "investor.update", "investor.import",
   "unit.create", "unit.update", "unit.import",
-  "user.create", "user.update", "user.reset_password", "user.change_password",
+  "user.create", "user.update", "user.reset_password", "user.change_password", "user.sign_in", "user.sign_out", "user.set_locale",
   "target.set", "target.import",
   "figures.publish", "flag.review",
   "period.lock", "period.reopen",
   "import.units", "import.projects", "import.tranches", "import.targets",
   "view.save", "view.delete",
+  "setting.update",
   "demo.seed",
 ] as const;
 
@@ -46,7 +47,7 @@ export const LABELLED_FIELDS = [
   "email", "ownerUnitId", "kind", "occurredOn", "summary", "participants", "nextStep", "nextDueOn", "nextDoneAt", "creditCode",
   "originRegion", "originCountry", "role", "locale", "disabledAt", "passwordChanged", "parentId", "year", "metric", "value", "updatedBy",
   "event", "fromStage", "toStage", "fromStatus", "toStatus", "businessDate", "recordedAt", "actorId", "reason", "hash", "uploadedBy",
-  "flagKey", "reviewedBy", "reviewedAt", "flag", "from", "to", "asOf", "definitionVersion", "periodStart", "periodEnd", "lockedBy",
+  "key", "flagKey", "reviewedBy", "reviewedAt", "flag", "from", "to", "asOf", "definitionVersion", "periodStart", "periodEnd", "lockedBy",
   "reopenedBy", "reopenReason", "rows", "file", "seed", "projects", "tranches", "users", "query", "userId",
 ] as const;
 

@@ -4,8 +4,6 @@
 // projects of one investor are the same project, the excess of verified funds over the signing.
 import { dec } from "./money";
 import { normalizeProjectName } from "./project-name";
-import { stageIndex } from "./stage-rules";
-import type { TStage } from "./domain";
 
 export const FLAG_RULES = ["backdated", "over_signed", "duplicate_evidence", "skipped_stage", "repeat_signing", "three_not"] as const;
 export type TFlagRule = (typeof FLAG_RULES)[number];
@@ -45,11 +43,6 @@ export function threeNotItems(p: { registeredOn: string | null; constructionOn: 
   return items;
 }
 
-/** A forward move that passed over at least one stage (contact → signed). */
-export function isStageSkip(from: TStage | null, to: TStage): boolean {
-  return from !== null && stageIndex(from) + 1 < stageIndex(to);
-}
-
 /** Verified funds above the signed amount: the excess and verified / signed in percent; null when not above. */
 export function overSigned(verified: string, signed: string | null): { excess: string; pct: string } | null {
   if (signed === null || !dec(verified).gt(signed) || dec(signed).lte(0)) return null;
@@ -59,18 +52,77 @@ export function overSigned(verified: string, signed: string | null): { excess: s
   };
 }
 
+/** Two normalised names at least this similar (bigram Dice) are taken for one project. */
+export const SAME_PROJECT_SIMILARITY = 0.7;
+
+function bigrams(s: string): Map<string, number> {
+  const chars = [...s];
+  const out = new Map<string, number>();
+  for (let i = 0; i + 1 < chars.length; i++) {
+    const g = chars[i]! + chars[i + 1]!;
+    out.set(g, (out.get(g) ?? 0) + 1);
+  }
+  return out;
+}
+
 /**
- * 重复签约: signed projects grouped by investor and normalised name; a group counts when it spans
- * two or more units (two projects of one name in one unit are a different problem). Groups keep the
- * order of the input.
+ * How alike two project names are, 0…1: the Dice coefficient of the character bigrams of their
+ * normalised cores (华晨宝马新能源汽车 / 华晨宝马新能源整车: 6 of 8 bigrams shared, 0.75). Chinese
+ * names have no word boundaries, so characters pairs are the unit; pg_trgm is not in PGlite.
+ */
+export function nameSimilarity(a: string, b: string): number {
+  const x = normalizeProjectName(a);
+  const y = normalizeProjectName(b);
+  if (x === y) return 1;
+  const bx = bigrams(x);
+  const by = bigrams(y);
+  let shared = 0;
+  let total = 0;
+  for (const [g, n] of bx) {
+    shared += Math.min(n, by.get(g) ?? 0);
+    total += n;
+  }
+  for (const n of by.values()) total += n;
+  return total ? (2 * shared) / total : 0;
+}
+
+const PHASE = /[一二三四五六七八九十百0-9]+期/g;
+const NUMBER = /[0-9]+(?:\.[0-9]+)?/g;
+/** Phases (一期, 2期) and quantities (年产10万吨) in a name: when both names state them, they must agree. */
+function markers(name: string) {
+  const s = name.normalize("NFKC");
+  const phases = (s.match(PHASE) ?? []).sort();
+  const numbers = (s.replace(PHASE, "").match(NUMBER) ?? []).sort();
+  return { phases: phases.join(","), numbers: numbers.join(",") };
+}
+const disagree = (a: string, b: string) => a !== "" && b !== "" && a !== b;
+
+/** Two names of one investor that denote one project: similar enough, and not told apart by a phase or a quantity. */
+export function isSameProject(a: string, b: string): boolean {
+  const ma = markers(a);
+  const mb = markers(b);
+  if (disagree(ma.phases, mb.phases) || disagree(ma.numbers, mb.numbers)) return false;
+  return nameSimilarity(a, b) >= SAME_PROJECT_SIMILARITY;
+}
+
+/**
+ * 重复签约: signed projects of one investor whose names denote the same project (isSameProject,
+ * taken transitively); a group counts when it spans two or more units (two projects of one name in
+ * one unit are a different problem). Groups and their members keep the order of the input.
  */
 export function groupRepeatSignings<T extends { id: string; investorKey: string; name: string; unitId: string }>(rows: readonly T[]): T[][] {
-  const groups = new Map<string, T[]>();
-  for (const r of rows) {
-    const k = `${r.investorKey}\u0000${normalizeProjectName(r.name)}`;
-    const g = groups.get(k);
-    if (g) g.push(r);
-    else groups.set(k, [r]);
-  }
-  return [...groups.values()].filter((g) => new Set(g.map((r) => r.unitId)).size >= 2);
+  const byInvestor = new Map<string, number[]>();
+  rows.forEach((r, i) => byInvestor.set(r.investorKey, [...(byInvestor.get(r.investorKey) ?? []), i]));
+  // union-find over the pairs of one investor
+  const parent = rows.map((_, i) => i);
+  const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i]!)));
+  for (const idx of byInvestor.values())
+    for (let i = 0; i < idx.length; i++)
+      for (let j = i + 1; j < idx.length; j++) {
+        const [a, b] = [idx[i]!, idx[j]!];
+        if (root(a) !== root(b) && isSameProject(rows[a]!.name, rows[b]!.name)) parent[Math.max(root(a), root(b))] = Math.min(root(a), root(b));
+      }
+  const groups = new Map<number, T[]>();
+  rows.forEach((r, i) => groups.set(root(i), [...(groups.get(root(i)) ?? []), r]));
+  return [...groups.values()].filter((g) => g.length >= 2 && new Set(g.map((r) => r.unitId)).size >= 2);
 }

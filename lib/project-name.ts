@@ -1,5 +1,5 @@
-// 重复签约 detection: two projects of one investor are "the same project" when their names are equal
-// once what varies between how two units write the same project up is removed — spaces,
+// 重复签约 detection compares project names of one investor once what varies between how two units
+// write the same project up is removed (then by similarity: lib/flags isSameProject) — spaces,
 // punctuation, full/half width and letter case, and generic words (项目, 建设, 扩建, 产业园, 生产基地 …).
 // Phases and products (一期/二期, 研发中心, 年产10万吨) are kept: those are different projects.
 // pg_trgm is not available in PGlite, so the comparison runs in TypeScript over the candidate pairs.

@@ -7,6 +7,8 @@ export type TStageMove = {
   to: { stage: TStage; status: TStatus };
   businessDate: string; // yyyy-mm-dd
   today: string; // yyyy-mm-dd, injected so the rule stays pure
+  /** business date of the project's latest stage event: a new event cannot be dated before it */
+  notBefore?: string | null;
   reason?: string | null;
   signedAmount?: string | null;
 };
@@ -37,7 +39,8 @@ export function moveRequirements(from: { stage: TStage; status: TStatus }, to: {
  * - `funds` is reached by the first tranche, never by hand;
  * - moving backwards, or to `lost`, needs a reason;
  * - entering `signed` needs the signing date (the business date) and a positive signed amount;
- * - the business date cannot be in the future.
+ * - the business date cannot be in the future, nor before the project's latest event (days in a
+ *   stage are never negative, and the timeline stays in order).
  */
 export function checkStageMove(m: TStageMove): TMoveProblems {
   const problems: TMoveProblems = {};
@@ -51,5 +54,34 @@ export function checkStageMove(m: TStageMove): TMoveProblems {
       problems.signedAmount = "errors.stage.signedAmountRequired";
   }
   if (m.businessDate > m.today) problems.businessDate = "errors.date.future";
+  else if (m.notBefore && m.businessDate < m.notBefore) problems.businessDate = "errors.stage.beforeLastEvent";
+  return problems;
+}
+
+export type TMilestones = {
+  signedOn: string | null;
+  registeredOn: string | null;
+  constructionOn: string | null;
+  productionOn: string | null;
+  today: string;
+};
+export type TMilestoneProblems = Partial<Record<"registeredOn" | "constructionOn" | "productionOn", string>>;
+
+/**
+ * 注册、开工、投产 follow the signing: each on or after the signing date, production not before
+ * construction start, none in the future (they feed the 三未 flags, which must not be silenced by
+ * an invented date).
+ */
+export function checkMilestones(m: TMilestones): TMilestoneProblems {
+  const problems: TMilestoneProblems = {};
+  for (const field of ["registeredOn", "constructionOn", "productionOn"] as const) {
+    const d = m[field];
+    if (!d) continue;
+    if (!m.signedOn) problems[field] = "errors.project.milestoneBeforeSigning";
+    else if (d > m.today) problems[field] = "errors.date.future";
+    else if (d < m.signedOn) problems[field] = "errors.project.milestoneBeforeSigned";
+  }
+  if (!problems.productionOn && !problems.constructionOn && m.constructionOn && m.productionOn && m.productionOn < m.constructionOn)
+    problems.productionOn = "errors.project.productionBeforeConstruction";
   return problems;
 }

@@ -27,6 +27,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
         ] satisfies TNavItem[])
       : []),
     ...(can(actor.role, "audit.read") ? ([{ href: "/admin/audit", label: t("nav.audit"), icon: "audit", section: t("nav.admin") }] satisfies TNavItem[]) : []),
+    ...(can(actor.role, "settings.manage") ? ([{ href: "/admin/settings", label: t("nav.settings"), icon: "settings", section: t("nav.admin") }] satisfies TNavItem[]) : []),
   ];
   return (
     <AppShell nav={nav} user={{ name: actor.name, email: actor.email, role: t(`enums.role.${actor.role}`), unitName: actor.unitName }}>

@@ -18,6 +18,9 @@ export const tranches = pgTable(
     amount: money("amount").notNull(), // in the project's currency
     arrivedOn: date("arrived_on", { mode: "string" }).notNull(),
     evidenceNo: text("evidence_no"),
+    // the evidence number as numbers are compared (trimmed, NFKC, lower case; null when blank), kept
+    // by the trigger tranches_evidence_key (migration 0009) so the duplicate-evidence flag uses an index
+    evidenceKey: text("evidence_key"),
     note: text("note"),
     status: trancheStatusEnum("status").notNull().default("pending"),
     reportedBy: uuid("reported_by").references(() => users.id),
@@ -36,6 +39,7 @@ export const tranches = pgTable(
     index("tranches_reported_by_idx").on(t.reportedBy),
     index("tranches_verified_by_idx").on(t.verifiedBy),
     index("tranches_evidence_idx").on(t.evidenceNo),
+    index("tranches_evidence_key_idx").on(t.evidenceKey),
     uniqueIndex("tranches_request_key_idx").on(t.requestKey),
   ],
 );

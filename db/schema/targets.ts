@@ -1,9 +1,14 @@
 import { relations } from "drizzle-orm";
-import { date, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, date, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { id, money, timestamps, version } from "./_helpers";
 import { periodKindEnum, targetMetricEnum } from "./enums";
 import { units } from "./units";
 import { users } from "./users";
+
+const auditHead = () => ({
+  auditHeadSeq: bigint("audit_head_seq", { mode: "number" }),
+  auditHeadHash: text("audit_head_hash"),
+});
 
 // Annual targets (年度指标): funds in yuan/dollars, signed projects as a count (scale 2 unused).
 export const targets = pgTable(
@@ -35,6 +40,9 @@ export const periodLocks = pgTable(
     reopenedBy: uuid("reopened_by").references(() => users.id),
     reopenedAt: timestamp("reopened_at", { withTimezone: true }),
     reopenReason: text("reopen_reason"),
+    // the audit chain's head when the lock was set: kept outside the chain, so removing or
+    // rewriting the newest entries is found by `audit verify` (server/audit/audit-head.ts)
+    ...auditHead(),
     ...timestamps(),
     version: version(),
   },
@@ -60,6 +68,8 @@ export const publishedFigures = pgTable(
     // the verified tranches behind the figures, so a later recomputation can be diffed row by row
     rows: jsonb("rows").notNull(),
     hash: text("hash").notNull(),
+    // the audit chain's head at publication (see period_locks)
+    ...auditHead(),
     publishedBy: uuid("published_by").references(() => users.id),
     publishedAt: timestamp("published_at", { withTimezone: true }).notNull().defaultNow(),
   },

@@ -9,11 +9,13 @@ import { lockPeriod } from "@/server/locks/lock-period";
 import type { Db } from "@/db/client";
 import * as s from "@/db/schema";
 import { addDays, daysBetween, todayCN } from "@/lib/dates";
-import { INDUSTRIES, SOURCE_CHANNELS, type TActivityKind, type TIndustry, type TRole, type TStage, type TStatus } from "@/lib/domain";
+import { INDUSTRIES, SOURCE_CHANNELS, STAGES, type TActivityKind, type TIndustry, type TRole, type TStage, type TStatus } from "@/lib/domain";
 import { dec } from "@/lib/money";
 import { normalizeInvestorName } from "@/lib/normalize-name";
 import { codesFromPath, deriveOriginClass } from "@/lib/origin-class";
 import { hashPassword } from "@/server/auth/password";
+import { invalid } from "@/server/lib/errors";
+import { passwordPolicyProblem } from "@/server/users/users";
 import { CITY_WEIGHT, LIAONING_UNITS } from "./liaoning";
 import { creditCode, domesticInvestorName, FOREIGN_ORIGINS, foreignInvestorName, personName, projectName } from "./names";
 import { createRandom, seededUuid, type TRandom } from "./random";
@@ -77,6 +79,9 @@ export async function seedDemo(db: Db, opts: TSeedOptions) {
   const today = opts.today ?? todayCN();
   seedNow = opts.today ? new Date(`${opts.today}T20:00:00+08:00`) : new Date();
   const nProjects = opts.projects ?? 480;
+  // DEMO_PASSWORD and `db seed --password` set real sign-ins: the policy of every other password
+  const weak = passwordPolicyProblem(opts.password);
+  if (weak) throw invalid({ password: weak });
   const passwordHash = await hashPassword(opts.password);
 
   const summary = await db.transaction(async (tx) => {
@@ -301,6 +306,7 @@ export async function seedDemo(db: Db, opts: TSeedOptions) {
       });
       eventRows.push(...events);
     }
+    ensureEveryStageAndStatus(createRandom((opts.seed ?? 20260101) + 1), { projectRows, eventRows, today });
 
     await insertChunked(contactsRows, (c) => tx.insert(s.contacts).values(c));
     await insertChunked(projectRows, (c) => tx.insert(s.projects).values(c));
@@ -326,6 +332,33 @@ export async function seedDemo(db: Db, opts: TSeedOptions) {
   }
   await publishFigures(db, leader!, { unit: "210000", from: `${lastYear}-01-01`, to: `${lastYear}-12-31` });
   return summary;
+}
+
+/**
+ * The random pipeline rarely parks a funded project, and a small seed may miss other pairs too:
+ * for each stage × on_hold/lost pair still absent, the first active project of that stage (in
+ * creation order) is put on hold or ended after its last event. A separate generator, so the rest
+ * of the demo data is the same with or without this pass.
+ */
+function ensureEveryStageAndStatus(
+  r: TRandom,
+  d: { projectRows: (typeof s.projects.$inferInsert)[]; eventRows: (typeof s.stageEvents.$inferInsert)[]; today: string },
+) {
+  for (const stage of STAGES)
+    for (const status of ["on_hold", "lost"] as const) {
+      if (d.projectRows.some((p) => p.stage === stage && p.status === status)) continue;
+      const lastEvent = (id: string) => d.eventRows.filter((e) => e.projectId === id).reduce((m, e) => (e.businessDate > m ? e.businessDate : m), "");
+      const p = d.projectRows.find((x) => x.stage === stage && x.status === "active" && addDays(lastEvent(x.id!), 10) <= d.today);
+      if (!p) continue;
+      const date = [addDays(lastEvent(p.id!), r.int(10, 60)), d.today].sort()[0]!;
+      const reason = status === "lost" ? r.pick(LOST_REASONS) : r.pick(HOLD_REASONS);
+      const owner = d.eventRows.find((e) => e.projectId === p.id)!.actorId;
+      d.eventRows.push({
+        projectId: p.id!, fromStage: stage, fromStatus: "active", toStage: stage, toStatus: status, businessDate: date,
+        recordedAt: timeOn(r, date, 1), actorId: owner, reason, note: status === "lost" ? "项目终止" : "项目暂缓推进",
+      });
+      Object.assign(p, { status, statusReason: reason, updatedAt: timeOn(r, date, 1) });
+    }
 }
 
 /** Targets a bureau would plausibly have set: this year's pace grossed up, rounded to 亿/千万. */

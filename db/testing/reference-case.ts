@@ -1,6 +1,6 @@
 // A data set shaped like the spec's reference case (a provincial Q1 2017 report and one city's
 // January–April), with noise that must not count: pending and rejected tranches, tranches outside
-// the period, a deleted project, and another province's units. The raw rows are returned too, so
+// the period, a deleted project, another province's units, superseded signings and signings taken back. The raw rows are returned too, so
 // tests can compute every figure independently of the SQL.
 import type { Db } from "@/db/client";
 import * as s from "@/db/schema";
@@ -21,6 +21,8 @@ export const REF = {
     "210000": { domestic_funds: "280000000000.00", foreign_funds: "5000000000.00", out_of_province_funds: "190000000000.00", signed_projects: "600" },
     "210200": { domestic_funds: "24040000000.00", foreign_funds: "300000000.00", out_of_province_funds: "21010000000.00", signed_projects: "120" },
     "210100": { domestic_funds: "60000000000.00", foreign_funds: "900000000.00", out_of_province_funds: "42000000000.00", signed_projects: "150" },
+    // 0 is how a target is cleared: no target
+    "210300": { domestic_funds: "0.00", signed_projects: "0" },
   } as Record<string, Record<string, string>>,
 };
 
@@ -126,6 +128,13 @@ export async function seedReferenceCase(db: Db, seed = 2017) {
     p.signedAmount = (r.int(10, 900) * 1e6).toFixed(2);
   }
 
+  // --- signings that changed (the figures read the signing in force from the stage events):
+  // some signings were first recorded with another date and amount and then corrected, some
+  // projects were signed and then taken back before `signed`
+  const corrected = projects.filter((p) => p.signedOn && !p.deleted).slice(0, 25).map((p) => p.id);
+  const takenBack = projects.filter((p) => !p.signedOn && !p.deleted).slice(0, 15).map((p) => p.id);
+  const takenBackOn = new Map(takenBack.map((id) => [id, dateIn("2017-01-01", "2017-04-30")]));
+
   // --- write the rows
   const now = new Date("2017-07-15T08:00:00Z");
   const projectRows = projects.map((p) => ({
@@ -141,19 +150,31 @@ export async function seedReferenceCase(db: Db, seed = 2017) {
     stage: p.signedOn ? ("funds" as const) : ("negotiation" as const),
     status: "active" as const,
     stageSince: "2016-01-01",
-    signedOn: p.signedOn,
-    signedAmount: p.signedAmount,
+    // a row left saying "signed" although its events took the signing back: the events decide
+    signedOn: p.signedOn ?? takenBackOn.get(p.id) ?? null,
+    signedAmount: p.signedAmount ?? (takenBackOn.has(p.id) ? "1.00" : null),
     originClass: p.originClass,
     deletedAt: p.deleted ? now : null,
     createdAt: new Date("2015-12-01T00:00:00Z"),
   }));
   for (let i = 0; i < projectRows.length; i += 500) await db.insert(s.projects).values(projectRows.slice(i, i + 500));
-  const events = projects
+  const signing = (projectId: string, on: string, amount: string, recordedAt: Date) => ({
+    projectId, fromStage: "negotiation" as const, toStage: "signed" as const, fromStatus: "active" as const, toStatus: "active" as const,
+    businessDate: on, signedAmount: amount, recordedAt, actorId: user!.id,
+  });
+  const events: (typeof s.stageEvents.$inferInsert)[] = projects
     .filter((p) => p.signedOn)
-    .map((p) => ({
-      projectId: p.id, fromStage: "negotiation" as const, toStage: "signed" as const, fromStatus: "active" as const, toStatus: "active" as const,
-      businessDate: p.signedOn!, signedAmount: p.signedAmount, recordedAt: new Date(`${p.signedOn}T10:00:00+08:00`), actorId: user!.id,
-    }));
+    .map((p) => signing(p.id, p.signedOn!, p.signedAmount!, new Date(`${p.signedOn}T10:00:00+08:00`)));
+  for (const id of corrected) {
+    const p = projects.find((x) => x.id === id)!;
+    const first = new Date(Date.parse(`${p.signedOn}T10:00:00+08:00`) - 2 * 86_400_000);
+    events.push(signing(id, dateIn("2016-11-01", "2017-06-30"), (r.int(10, 900) * 1e6).toFixed(2), first));
+  }
+  for (const id of takenBack) {
+    const on = takenBackOn.get(id)!;
+    events.push(signing(id, on, (r.int(10, 900) * 1e6).toFixed(2), new Date(`${on}T10:00:00+08:00`)));
+    events.push({ projectId: id, fromStage: "signed", toStage: "negotiation", fromStatus: "active", toStatus: "active", businessDate: on, reason: "合同未生效", recordedAt: new Date(`${on}T16:00:00+08:00`), actorId: user!.id });
+  }
   for (let i = 0; i < events.length; i += 500) await db.insert(s.stageEvents).values(events.slice(i, i + 500));
   const trancheRows = tranches.map((t) => {
     const reportedAt = new Date(`${t.arrivedOn}T12:00:00+08:00`);

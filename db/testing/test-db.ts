@@ -6,7 +6,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { drizzle } from "drizzle-orm/pglite";
 import { migrate } from "drizzle-orm/pglite/migrator";
 import * as schema from "@/db/schema";
-import { MIGRATIONS_FOLDER, openPostgres, type Db } from "@/db/client";
+import { APP_ROLE, MIGRATIONS_FOLDER, openPostgres, type Db } from "@/db/client";
 
 export const TEMPLATE_DB = "zt_test_template";
 
@@ -28,7 +28,18 @@ export function withDatabase(url: string, name: string) {
   return u.toString();
 }
 
-export type TTestDb = { db: Db; kind: "pglite" | "postgres"; close: () => Promise<void> };
+export type TTestDb = {
+  /** the application's connection (the zt_app role, as the app and the CLI work) */
+  db: Db;
+  kind: "pglite" | "postgres";
+  /**
+   * Run `fn` as the owner (superuser here), e.g. to tamper with the audit log behind the
+   * triggers' back or to restore a backup. On PGlite (one session) the session leaves the app
+   * role for the duration: run nothing else meanwhile.
+   */
+  asOwner: <T>(fn: (db: Db) => Promise<T>) => Promise<T>;
+  close: () => Promise<void>;
+};
 
 export async function createTestDb(): Promise<TTestDb> {
   const pgUrl = process.env.TEST_DATABASE_URL;
@@ -38,11 +49,14 @@ export async function createTestDb(): Promise<TTestDb> {
     const admin = postgres(pgUrl, { max: 1, onnotice: () => {} });
     await admin.unsafe(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`);
     const handle = await openPostgres(withDatabase(pgUrl, name), { max: 5 });
+    let owner: Promise<Awaited<ReturnType<typeof openPostgres>>> | undefined;
     return {
       db: handle.db,
       kind: "postgres",
+      asOwner: async (fn) => fn((await (owner ??= openPostgres(withDatabase(pgUrl, name), { max: 1, as: "owner" }))).db),
       close: async () => {
         await handle.close();
+        if (owner) await (await owner).close();
         await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
         await admin.end();
       },
@@ -50,5 +64,19 @@ export async function createTestDb(): Promise<TTestDb> {
   }
   const client = new PGlite({ loadDataDir: await pgliteTemplate() });
   await client.waitReady;
-  return { db: drizzle({ client, schema }) as unknown as Db, kind: "pglite", close: () => client.close() };
+  await client.exec(`SET ROLE ${APP_ROLE}`);
+  const db = drizzle({ client, schema }) as unknown as Db;
+  return {
+    db,
+    kind: "pglite",
+    asOwner: async (fn) => {
+      await client.exec("RESET ROLE");
+      try {
+        return await fn(db);
+      } finally {
+        await client.exec(`SET ROLE ${APP_ROLE}`);
+      }
+    },
+    close: () => client.close(),
+  };
 }

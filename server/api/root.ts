@@ -9,6 +9,7 @@ import { investorsRouter } from "./routers/investors";
 import { locksRouter } from "./routers/locks";
 import { meRouter } from "./routers/me";
 import { projectsRouter } from "./routers/projects";
+import { settingsRouter } from "./routers/settings";
 import { targetsRouter } from "./routers/targets";
 import { unitsRouter } from "./routers/units";
 import { usersRouter } from "./routers/users";
@@ -29,6 +30,7 @@ export const appRouter = createTRPCRouter({
   flags: flagsRouter,
   locks: locksRouter,
   audit: auditRouter,
+  settings: settingsRouter,
 });
 
 export type AppRouter = typeof appRouter;

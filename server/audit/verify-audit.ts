@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
 import type { TActor } from "@/server/auth/actor";
+import { findAuditAnchors, type TAuditAnchor } from "./audit-head";
 
 export const GENESIS_HASH = "0".repeat(64);
 
@@ -64,8 +65,15 @@ export type TAuditBreak = {
   entityId: string;
   unitId: string | null;
   at: string;
-  /** "prev_hash": does not link to the previous entry (one removed or inserted); "hash": the entry's content changed */
-  problems: Array<"prev_hash" | "hash">;
+  /**
+   * "prev_hash": does not link to the previous entry (one removed or inserted); "hash": the entry's
+   * content changed; "anchor": its hash is not the one a lock or publication recorded for it (the
+   * entries from here on were rewritten); "missing": an entry recorded as the head is gone (the
+   * newest entries were removed) — then seq is the missing entry's and the object fields are empty
+   */
+  problems: Array<"prev_hash" | "hash" | "anchor" | "missing">;
+  /** the recorded head that was not met (for "anchor" and "missing") */
+  anchor?: TAuditAnchor;
   /** the previous entry's seq (null for the first entry) */
   previousSeq: number | null;
   expectedPrevHash: string;
@@ -75,7 +83,8 @@ export type TAuditBreak = {
 };
 
 export type TVerifyResult =
-  | { ok: true; entries: number; lastSeq: number | null; lastHash: string | null; ms: number }
+  /** `anchors`: how many heads recorded outside the chain were checked */
+  | { ok: true; entries: number; lastSeq: number | null; lastHash: string | null; anchors: number; ms: number }
   | { ok: false; entries: number; checked: number; broken: TAuditBreak; ms: number };
 
 type TRow = {
@@ -101,9 +110,15 @@ type TRow = {
  */
 export async function verifyAuditChain(
   db: Db,
-  opts: { batchSize?: number; onProgress?: (checked: number) => void } = {},
+  opts: { batchSize?: number; onProgress?: (checked: number) => void; expect?: TAuditAnchor[] } = {},
 ): Promise<TVerifyResult> {
   const started = Date.now();
+  // heads recorded outside the chain (locks, publications, an operator's note), read first: an
+  // entry written during the walk cannot be one of them
+  const anchors = [...(await findAuditAnchors(db)), ...(opts.expect ?? [])];
+  const anchorsAt = new Map<number, TAuditAnchor[]>();
+  for (const a of anchors) anchorsAt.set(a.seq, [...(anchorsAt.get(a.seq) ?? []), a]);
+  const seen = new Set<number>();
   const batchSize = opts.batchSize ?? 2000;
   let expectedPrev = GENESIS_HASH;
   let previousSeq: number | null = null;
@@ -141,6 +156,10 @@ export async function verifyAuditChain(
       const problems: TAuditBreak["problems"] = [];
       if (r.prev_hash !== expectedPrev) problems.push("prev_hash");
       if (computed !== r.hash) problems.push("hash");
+      const anchored = anchorsAt.get(Number(r.seq));
+      const unmet = anchored?.find((a) => a.hash !== r.hash);
+      if (unmet) problems.push("anchor");
+      if (anchored) seen.add(Number(r.seq));
       if (problems.length) {
         return {
           ok: false,
@@ -160,6 +179,7 @@ export async function verifyAuditChain(
             storedPrevHash: r.prev_hash,
             computedHash: computed,
             storedHash: r.hash,
+            ...(unmet ? { anchor: unmet } : {}),
           },
         };
       }
@@ -171,7 +191,20 @@ export async function verifyAuditChain(
     opts.onProgress?.(checked);
     if (rows.length < batchSize) break;
   }
-  return { ok: true, entries: checked, lastSeq: previousSeq, lastHash: checked ? expectedPrev : null, ms: Date.now() - started };
+  // a recorded head the walk never met: removed, with everything after it if it was the newest
+  const missing = anchors.find((a) => !seen.has(a.seq));
+  if (missing)
+    return {
+      ok: false,
+      entries: await countEntries(db),
+      checked,
+      ms: Date.now() - started,
+      broken: {
+        seq: missing.seq, action: "", entityType: "", entityId: "", unitId: null, at: "", problems: ["missing"], previousSeq,
+        expectedPrevHash: "", storedPrevHash: "", computedHash: "", storedHash: "", anchor: missing,
+      },
+    };
+  return { ok: true, entries: checked, lastSeq: previousSeq, lastHash: checked ? expectedPrev : null, anchors: anchors.length, ms: Date.now() - started };
 }
 
 async function countEntries(db: Db) {
@@ -179,11 +212,21 @@ async function countEntries(db: Db) {
   return Number(r?.n ?? 0);
 }
 
+const anchorName = (a: TAuditAnchor) =>
+  a.source === "operator" ? "the head you gave (--expect)" : `${a.source === "period_lock" ? "period lock" : "published figures"} ${a.id}`;
+
 /** One line for people: what broke, where. */
 export function describeAuditBreak(b: TAuditBreak): string {
+  if (b.problems.includes("missing") && b.anchor)
+    return (
+      `audit chain broken at seq ${b.seq}: the entry recorded as the chain head by ${anchorName(b.anchor)} (hash ${b.anchor.hash.slice(0, 12)}…) is missing — ` +
+      `entries were removed${b.previousSeq === null ? " (the log is empty)" : ` (the log now ends at seq ${b.previousSeq} or has a gap there)`}`
+    );
   const what = b.problems
     .map((p) =>
-      p === "hash"
+      p === "anchor"
+        ? `its hash ${b.storedHash.slice(0, 12)}… is not the ${b.anchor!.hash.slice(0, 12)}… recorded for it by ${anchorName(b.anchor!)}: the entries from here on were rewritten`
+        : p === "hash"
         ? `its stored hash ${b.storedHash.slice(0, 12)}… does not match its content (recomputed ${b.computedHash.slice(0, 12)}…): the entry was changed`
         : b.previousSeq === null
           ? `its prev_hash ${b.storedPrevHash.slice(0, 12)}… is not the genesis value: entries before it are missing`
@@ -204,7 +247,9 @@ export async function verifyAuditForActor(db: Db, actor: Pick<TActor, "unitPath"
   const visible = b.unitId ? await unitInScope(db, b.unitId, actor.unitPath) : actor.unitPath.split("/").filter(Boolean).length <= 1;
   return {
     ...result,
-    broken: visible ? { ...b, hidden: false } : { ...b, action: "", entityType: "", entityId: "", unitId: null, hidden: true },
+    broken: visible
+      ? { ...b, hidden: false }
+      : { ...b, action: "", entityType: "", entityId: "", unitId: null, ...(b.anchor ? { anchor: { ...b.anchor, id: "" } } : {}), hidden: true },
   };
 }
 

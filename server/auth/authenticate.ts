@@ -1,6 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { units, users } from "@/db/schema";
+import { writeAudit } from "@/server/audit/write-audit";
 import { isLocale } from "@/server/lib/i18n";
 import type { TActor } from "./actor";
 import { dummyHash, verifyPassword } from "./password";
@@ -31,7 +32,11 @@ export async function signInWithPassword(
   const accepted = !!user && ok && !user.disabledAt;
   await settleAttempt(db, reservation.attemptId, accepted ? "success" : "failure");
   if (!user || !accepted) return { status: "invalid" };
-  await db.update(users).set({ lastLoginAt: sql`now()` }).where(eq(users.id, user.id));
+  // a session starts: who and when is audited (failures stay in login_attempts, pruned after a day)
+  await db.transaction(async (tx) => {
+    await tx.update(users).set({ lastLoginAt: sql`now()` }).where(eq(users.id, user.id));
+    await writeAudit(tx, { actorId: user.id, action: "user.sign_in", entityType: "user", entityId: user.id, unitId: user.unitId, after: { sessionVersion: user.sessionVersion } });
+  });
   return { status: "ok", user: { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion } };
 }
 
@@ -73,7 +78,18 @@ export async function actorForSession(db: Db, session: unknown, now = Date.now()
   return loadActor(db, claims.uid, claims.sv);
 }
 
-/** Sign-out ends every session of the user (a copied token stops working too). */
+/** Sign-out ends every session of the user (a copied token stops working too); audited. */
 export async function endSessions(db: Db, userId: string) {
-  await db.update(users).set({ sessionVersion: sql`${users.sessionVersion} + 1` }).where(eq(users.id, userId));
+  await db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(users)
+      .set({ sessionVersion: sql`${users.sessionVersion} + 1` })
+      .where(eq(users.id, userId))
+      .returning({ unitId: users.unitId, sessionVersion: users.sessionVersion });
+    if (row)
+      await writeAudit(tx, {
+        actorId: userId, action: "user.sign_out", entityType: "user", entityId: userId, unitId: row.unitId,
+        before: { sessionVersion: row.sessionVersion - 1 }, after: { sessionVersion: row.sessionVersion },
+      });
+  });
 }

@@ -45,11 +45,29 @@ const COUNTED = ["pending", "failure"] as const;
 
 export type TReservation = { throttled: true } | { throttled: false; attemptId: number };
 
-/** Record an attempt: refused unchecked (`throttled`) while a limit holds, else reserved as pending. */
+/**
+ * The address bucket of attempts whose client address is missing or not an address (no
+ * X-Forwarded-For, or a garbled one): they share one bucket and its limit, rather than escaping
+ * the per-address limit altogether.
+ */
+export const UNKNOWN_ADDRESS = "unknown";
+
+/**
+ * Record an attempt: refused unchecked (`throttled`) while a limit holds, else reserved as pending.
+ * `ip: null` counts in the UNKNOWN_ADDRESS bucket; `perAddress: false` (a signed-in user
+ * confirming their current password, where no address applies) limits the account only.
+ */
 export async function reserveAttempt(
   db: Db,
-  { accountKey, ip, now: at, limits = SIGN_IN_LIMITS }: { accountKey: string; ip: string | null; now?: Date; limits?: TSignInLimits },
+  {
+    accountKey,
+    ip: rawIp,
+    perAddress = true,
+    now: at,
+    limits = SIGN_IN_LIMITS,
+  }: { accountKey: string; ip: string | null; perAddress?: boolean; now?: Date; limits?: TSignInLimits },
 ): Promise<TReservation> {
+  const ip = perAddress ? (rawIp ?? UNKNOWN_ADDRESS) : null;
   await prune(db, at ?? new Date());
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${sql.raw(String(ACCOUNT_LOCK))}, hashtext(${accountKey}))`);

@@ -8,7 +8,7 @@ import { investors, projects, units, users } from "@/db/schema";
 import { STAGES, type TStage } from "@/lib/domain";
 import { todayCN } from "@/lib/dates";
 import type { TActor } from "@/server/auth/actor";
-import { computeFlags } from "@/server/flags/find-flags";
+import { openFlaggedProjects } from "@/server/flags/find-flags";
 import { getSettings } from "@/server/settings/settings";
 import { projectFilterWhere, ZProjectFilters } from "@/server/projects/find-projects";
 import { ZDate } from "@/server/projects/project-fields";
@@ -50,8 +50,8 @@ export async function boardColumns(db: Db, actor: Pick<TActor, "unitPath">, filt
   });
 }
 
-/** One page of a column's cards, longest in stage first (keyset: stage_since, code). */
-export async function boardCards(db: Db, actor: Pick<TActor, "unitPath">, input: z.input<typeof ZBoardCards>, flagged?: Set<string>) {
+/** One column's page of cards without their flagged badge (keyset: stage_since, code). */
+async function columnPage(db: Db, actor: Pick<TActor, "unitPath">, input: z.input<typeof ZBoardCards>) {
   const f = ZBoardCards.parse(input);
   const settings = await getSettings(db);
   const where = await projectFilterWhere(db, actor, { ...f.filters, stage: undefined });
@@ -87,21 +87,29 @@ export async function boardCards(db: Db, actor: Pick<TActor, "unitPath">, input:
     )
     .orderBy(asc(projects.stageSince), asc(projects.code))
     .limit(f.limit + 1);
-  const flags = flagged ?? (await openFlagged(db, actor));
-  const page = rows.slice(0, f.limit).map((r) => ({ ...r, flagged: flags.has(r.id) }));
+  const page = rows.slice(0, f.limit);
   const last = page[page.length - 1];
   return { cards: page, next: rows.length > f.limit && last ? { stageSince: last.stageSince, code: last.code } : null };
 }
 
-/** Ids of projects in scope with an integrity flag nobody has reviewed yet. */
-export async function openFlagged(db: Db, actor: Pick<TActor, "unitPath">) {
-  const flags = await computeFlags(db, actor);
-  return new Set(flags.filter((x) => !x.flag.review).map((x) => x.flag.projectId));
+type TPage = Awaited<ReturnType<typeof columnPage>>;
+
+/** The flagged badge of the cards loaded: flags computed for those projects only, never the whole scope. */
+async function withBadges(db: Db, actor: Pick<TActor, "unitPath">, pages: TPage[]) {
+  const ids = pages.flatMap((p) => p.cards.map((c) => c.id));
+  const flagged = ids.length ? await openFlaggedProjects(db, actor, ids) : new Set<string>();
+  return pages.map((p) => ({ ...p, cards: p.cards.map((c) => ({ ...c, flagged: flagged.has(c.id) })) }));
+}
+
+/** One page of a column's cards, longest in stage first (keyset: stage_since, code). */
+export async function boardCards(db: Db, actor: Pick<TActor, "unitPath">, input: z.input<typeof ZBoardCards>) {
+  const [page] = await withBadges(db, actor, [await columnPage(db, actor, input)]);
+  return page!;
 }
 
 /** The board's first screen: the columns' totals and each column's first page of cards. */
 export async function loadBoard(db: Db, actor: Pick<TActor, "unitPath">, filters: z.input<typeof ZProjectFilters>) {
-  const [columns, flagged] = await Promise.all([boardColumns(db, actor, filters), openFlagged(db, actor)]);
-  const pages = await Promise.all(STAGES.map((stage) => boardCards(db, actor, { filters, stage }, flagged)));
+  const columns = await boardColumns(db, actor, filters);
+  const pages = await withBadges(db, actor, await Promise.all(STAGES.map((stage) => columnPage(db, actor, { filters, stage }))));
   return columns.map((c, i) => ({ ...c, ...pages[i]! }));
 }

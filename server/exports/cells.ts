@@ -25,3 +25,17 @@ export const csvLine = (cells: TCell[]) => `${cells.map(csvField).join(",")}\r\n
 export function toCsv(header: string[], rows: TCell[][]): string {
   return CSV_BOM + csvLine(header) + rows.map(csvLine).join("");
 }
+
+/** How wide text shows in a spreadsheet column, in character widths (CJK and full-width count double). */
+export function displayWidth(s: string): number {
+  let w = 0;
+  for (const ch of s) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(ch) ? 2 : 1;
+  return w;
+}
+
+/** A column width that fits its widest text (header included), within bounds so one long note cannot take the sheet. */
+export function fitWidth(texts: Iterable<string>, { min = 6, max = 50 } = {}): number {
+  let w = 0;
+  for (const t of texts) w = Math.max(w, displayWidth(t));
+  return Math.min(max, Math.max(min, w + 2));
+}

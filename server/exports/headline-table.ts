@@ -3,7 +3,9 @@
 import ExcelJS from "exceljs";
 import type { TFigureBlock, THeadline, TUnitFigures } from "@/server/figures/headline";
 import { translate, type TLocale } from "@/server/lib/i18n";
-import { safeText, toCsv, type TCell } from "./cells";
+import { dec, toWan } from "@/lib/money";
+import { rankUnits } from "@/lib/review-pack";
+import { fitWidth, safeText, toCsv, type TCell } from "./cells";
 
 type TColumn = { key: string; label: string; kind: "text" | "int" | "money" | "pct"; get: (u: TUnitFigures) => TCell };
 
@@ -37,55 +39,70 @@ export function headlineColumns(locale: TLocale): TColumn[] {
   ];
 }
 
-/** 调度会材料: the child units ranked by domestic funds (rank 1 = most), then the unit's own total. */
-export function rankedChildren(h: THeadline) {
-  return [...h.children]
-    .sort((a, b) => Number(b.domestic.funds) - Number(a.domestic.funds) || a.unit.localeCompare(b.unit))
-    .map((u, i) => ({ rank: i + 1, u }));
+/** 调度会材料: the child units ranked by domestic funds (rank 1 = most), exactly (lib/review-pack.ts). */
+export const rankedChildren = (h: THeadline) => rankUnits(h.children);
+
+const rankColumn = (locale: TLocale, ranks: Map<string, number>): TColumn => ({
+  key: "rank", label: translate(locale, "headlineTable.rank"), kind: "int", get: (u) => ranks.get(u.unit) ?? null,
+});
+
+/** The table's columns and lines: with `ranked`, a rank column and the children in rank order, the unit's total last. */
+function layout(h: THeadline, locale: TLocale, ranked: boolean) {
+  const ranking = rankedChildren(h);
+  const cols = ranked ? [rankColumn(locale, new Map(ranking.map((x) => [x.u.unit, x.rank]))), ...headlineColumns(locale)] : headlineColumns(locale);
+  const lines = ranked ? [...ranking.map((x) => x.u), h] : [h, ...h.children];
+  return { cols, lines };
 }
 
 /** CSV: machine keys in the first line when `keys`, localised labels otherwise; amounts in yuan/dollars. */
-export function headlineCsv(h: THeadline, locale: TLocale, { keys = false } = {}) {
-  const cols = headlineColumns(locale);
-  const unit = (c: TColumn) => (c.kind === "money" ? `（${translate(locale, c.key.includes("foreign") ? "common.usd" : "common.yuan")}）` : "");
+export function headlineCsv(h: THeadline, locale: TLocale, { keys = false, ranked = false } = {}) {
+  const { cols, lines } = layout(h, locale, ranked);
+  const unit = (c: TColumn) => (c.kind === "money" ? translate(locale, "common.inParens", { note: translate(locale, c.key.includes("foreign") ? "common.usd" : "common.yuan") }) : "");
   return toCsv(
     cols.map((c) => (keys ? c.key : `${c.label}${unit(c)}`)),
-    [h, ...h.children].map((u) => cols.map((c) => c.get(u))),
+    lines.map((u) => cols.map((c) => c.get(u))),
   );
 }
 
-/** XLSX: one sheet, amounts as numbers in 万元/万美元 with two decimals, frozen header. */
+/** A figure as a spreadsheet number: exact decimal arithmetic, a JS number only for the cell. */
+function cellNumber(c: TColumn, v: TCell): number | string | null {
+  if (v === null || v === undefined) return null;
+  if (c.kind === "money") return dec(String(v)).div(10_000).toNumber(); // shown in 万, 2 decimals
+  if (c.kind === "pct") return dec(String(v)).div(100).toNumber(); // a 0.0% format
+  if (c.kind === "int") return typeof v === "number" ? v : dec(v).toNumber();
+  return safeText(String(v));
+}
+
+/** What a cell shows, for fitting its column. */
+function shown(c: TColumn, v: TCell): string {
+  if (v === null || v === undefined) return "";
+  if (c.kind === "money") return toWan(String(v));
+  if (c.kind === "pct") return `${v}%`;
+  return String(v);
+}
+
+/** XLSX: one sheet, amounts as numbers in 万元/万美元 with two decimals, frozen header, columns fitted. */
 export async function headlineXlsx(h: THeadline, locale: TLocale, opts: { ranked?: boolean } = {}): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = "zhaoshang-tracker";
-  const ws = wb.addWorksheet(translate(locale, "headlineTable.sheet"), { views: [{ state: "frozen", ySplit: 3, xSplit: 2 }] });
-  const rankCol: TColumn = { key: "rank", label: translate(locale, "headlineTable.rank"), kind: "int", get: () => null };
-  const cols = opts.ranked ? [rankCol, ...headlineColumns(locale)] : headlineColumns(locale);
-  const ranks = new Map(rankedChildren(h).map((x) => [x.u.unit, x.rank]));
-  const ordered = opts.ranked ? [...rankedChildren(h).map((x) => x.u), h] : [h, ...h.children];
+  const ws = wb.addWorksheet(translate(locale, "headlineTable.sheet"), { views: [{ state: "frozen", ySplit: 3, xSplit: opts.ranked ? 3 : 2 }] });
+  const { cols, lines } = layout(h, locale, !!opts.ranked);
   ws.addRow([safeText(`${opts.ranked ? `${translate(locale, "headlineTable.reviewPack")} · ` : ""}${h.name}（${h.unit}）${h.from} – ${h.to}`)]);
   ws.addRow([
     translate(locale, "headlineTable.note", { schedule: h.schedule_pct, asOf: h.as_of ?? "—", version: h.definition_version }),
   ]);
-  const header = ws.addRow(cols.map((c) => (c.kind === "money" ? `${c.label}（${translate(locale, c.key.includes("foreign") ? "common.wanUsd" : "common.wanCny")}）` : c.label)));
+  const headers = cols.map((c) => (c.kind === "money" ? `${c.label}${translate(locale, "common.inParens", { note: translate(locale, c.key.includes("foreign") ? "common.wanUsd" : "common.wanCny") })}` : c.label));
+  const header = ws.addRow(headers);
   header.font = { bold: true };
   header.alignment = { wrapText: true, vertical: "middle" };
-  for (const u of ordered) {
-    const row = ws.addRow(
-      cols.map((c) => {
-        const v = c.key === "rank" ? (u === h ? null : (ranks.get(u.unit) ?? null)) : c.get(u);
-        if (v === null || v === undefined) return null;
-        if (c.kind === "money") return Number(v) / 10_000; // displayed in 万, to 2 decimals
-        if (c.kind === "pct") return Number(v) / 100;
-        if (c.kind === "int") return Number(v);
-        return safeText(String(v));
-      }),
-    );
+  for (const u of lines) {
+    const row = ws.addRow(cols.map((c) => cellNumber(c, c.get(u))));
     if (u === h) row.font = { bold: true };
   }
   cols.forEach((c, i) => {
     const col = ws.getColumn(i + 1);
-    col.width = c.key === "rank" ? 6 : c.kind === "text" ? (c.key === "name" ? 18 : 10) : 14;
+    // headers wrap (the row is tall): a column needs about half its header's width, or its widest value
+    col.width = Math.max(fitWidth(lines.map((u) => shown(c, c.get(u))), { min: 6, max: 30 }), Math.min(16, Math.ceil(fitWidth([headers[i]!]) / 2)));
     if (c.kind === "money") col.numFmt = "#,##0.00";
     if (c.kind === "int") col.numFmt = "0";
     if (c.kind === "pct") col.numFmt = "0.0%";

@@ -105,29 +105,29 @@ export function projectExportColumns(locale: TLocale, cities: Map<string, string
   };
   // XLSX: amounts in 万 of the row's currency; CSV: exact yuan/dollars
   const wan = money === "wan" ? translate(locale, "exports.wanSuffix") : "";
-  type TCol = { header: string; width: number; kind: "text" | "money" | "date"; value: (r: TProjectExportRow) => TCell };
+  type TCol = { header: string; kind: "text" | "money" | "date"; value: (r: TProjectExportRow) => TCell };
   const cols: TCol[] = [
-    { header: alias("code"), width: 14, kind: "text", value: (r) => r.code },
-    { header: alias("name"), width: 34, kind: "text", value: (r) => r.name },
-    { header: alias("capital_type"), width: 8, kind: "text", value: (r) => e("capitalType", r.capitalType) },
-    { header: alias("unit"), width: 16, kind: "text", value: (r) => r.unitName },
-    { header: alias("investor"), width: 30, kind: "text", value: (r) => r.investorName },
-    { header: alias("investor_origin"), width: 12, kind: "text", value: originName },
-    { header: alias("credit_code"), width: 20, kind: "text", value: (r) => r.creditCode },
-    { header: alias("industry"), width: 14, kind: "text", value: (r) => e("industry", r.industry) },
-    { header: alias("source_channel"), width: 12, kind: "text", value: (r) => e("sourceChannel", r.sourceChannel) },
-    { header: `${alias("planned_amount")}${wan}`, width: 16, kind: "money", value: (r) => r.plannedAmount },
-    { header: alias("stage"), width: 10, kind: "text", value: (r) => e("stage", r.stage) },
-    { header: alias("status"), width: 8, kind: "text", value: (r) => e("status", r.status) },
-    { header: alias("status_reason"), width: 20, kind: "text", value: (r) => r.statusReason },
-    { header: alias("contact_date"), width: 12, kind: "date", value: (r) => r.contactDate },
-    { header: alias("negotiation_date"), width: 12, kind: "date", value: (r) => r.negotiationDate },
-    { header: alias("signed_date"), width: 12, kind: "date", value: (r) => r.signedOn },
-    { header: `${alias("signed_amount")}${wan}`, width: 16, kind: "money", value: (r) => r.signedAmount },
-    { header: alias("owner_email"), width: 24, kind: "text", value: (r) => r.ownerEmail },
-    { header: alias("notes"), width: 24, kind: "text", value: (r) => r.notes },
-    { header: translate(locale, "project.major"), width: 8, kind: "text", value: (r) => translate(locale, r.isMajor ? "common.yes" : "common.no") },
-    { header: `${translate(locale, "exports.verifiedFunds")}${wan}`, width: 16, kind: "money", value: (r) => r.verifiedFunds },
+    { header: alias("code"), kind: "text", value: (r) => r.code },
+    { header: alias("name"), kind: "text", value: (r) => r.name },
+    { header: alias("capital_type"), kind: "text", value: (r) => e("capitalType", r.capitalType) },
+    { header: alias("unit"), kind: "text", value: (r) => r.unitName },
+    { header: alias("investor"), kind: "text", value: (r) => r.investorName },
+    { header: alias("investor_origin"), kind: "text", value: originName },
+    { header: alias("credit_code"), kind: "text", value: (r) => r.creditCode },
+    { header: alias("industry"), kind: "text", value: (r) => e("industry", r.industry) },
+    { header: alias("source_channel"), kind: "text", value: (r) => e("sourceChannel", r.sourceChannel) },
+    { header: `${alias("planned_amount")}${wan}`, kind: "money", value: (r) => r.plannedAmount },
+    { header: alias("stage"), kind: "text", value: (r) => e("stage", r.stage) },
+    { header: alias("status"), kind: "text", value: (r) => e("status", r.status) },
+    { header: alias("status_reason"), kind: "text", value: (r) => r.statusReason },
+    { header: alias("contact_date"), kind: "date", value: (r) => r.contactDate },
+    { header: alias("negotiation_date"), kind: "date", value: (r) => r.negotiationDate },
+    { header: alias("signed_date"), kind: "date", value: (r) => r.signedOn },
+    { header: `${alias("signed_amount")}${wan}`, kind: "money", value: (r) => r.signedAmount },
+    { header: alias("owner_email"), kind: "text", value: (r) => r.ownerEmail },
+    { header: alias("notes"), kind: "text", value: (r) => r.notes },
+    { header: translate(locale, "project.major"), kind: "text", value: (r) => translate(locale, r.isMajor ? "common.yes" : "common.no") },
+    { header: `${translate(locale, "exports.verifiedFunds")}${wan}`, kind: "money", value: (r) => r.verifiedFunds },
   ];
   return cols;
 }

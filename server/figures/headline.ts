@@ -1,19 +1,21 @@
 // 招商引资主要指标: the headline figures of a period for a unit subtree, computed in SQL from
 // verified tranches on `numeric` — the one implementation behind the dashboard, the CLI, the
 // exports, publishing and the tests. Definitions: ../shared/SPEC.md, "Headline figures".
+// Now and "as of" a moment run the same queries over the state builders of ./as-of.ts.
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { queryRows } from "@/db/client";
-import { auditLog, projects, stageEvents, targets, tranches, units } from "@/db/schema";
+import { auditLog, targets } from "@/db/schema";
 import type { TTargetMetric } from "@/lib/domain";
 import { dec, pctChange, pctOf } from "@/lib/money";
 import { previousYear, yearElapsed, yearToEnd, type TPeriod } from "@/lib/periods";
 import type { TActor } from "@/server/auth/actor";
 import { ts } from "@/server/lib/sql";
-import { getUnit, type TUnit } from "@/server/units/units";
+import { getUnit } from "@/server/units/units";
+import { projectAttributes, signings, trancheStates, unitTree } from "./as-of";
 
 /** Bumped whenever a definition changes; stored with every published figure. */
-export const DEFINITION_VERSION = "2026.11-1";
+export const DEFINITION_VERSION = "2026.12-1";
 
 export type TFigureBlock = {
   currency: "CNY" | "USD";
@@ -64,61 +66,46 @@ export type THeadlineInput = { unit: string; from: string; to: string; asOf?: Da
 
 type TAgg = Record<"dom" | "for" | "oop", { cur_p: number; cur_f: string; prev_p: number; prev_f: string; ytd_f: string }>;
 
-/** The units of the subtree, each tagged with the child of the root it rolls up to ('' = the root itself). */
-function bucketedUnits(root: TUnit): SQL {
-  return sql`select ${units.id} as unit_id,
-      case when ${units.path} = ${root.path} then '' else split_part(substr(${units.path}, ${root.path.length + 1}), '/', 1) end as bucket
-    from ${units} where ${units.path} like ${`${root.path}%`}`;
-}
-
 /**
- * A project's unit, capital type, origin class and deletion as they were at `asOf`. Every change
- * of a project is audited with its full row before and after, so a project changed since the
- * moment was, at the moment, what the `before` of its first later audit entry says; a project
- * not changed since is as it is now. Without `asOf`: the rows as they are.
+ * `ut`: the unit tree (as of the moment); `su`: the units of the root's subtree, each tagged with
+ * the code of the child of the root it rolls up to ('' = the root itself); `pa`: the projects.
  */
-function projectAttributes(asOf: Date | null): SQL {
-  if (!asOf)
-    return sql`select ${projects.id} as id, ${projects.unitId} as unit_id, ${projects.capitalType}::text as capital_type,
-      ${projects.originClass}::text as origin_class from ${projects} where ${projects.deletedAt} is null`;
-  return sql`select p.id, coalesce((c.snap->>'unitId')::uuid, p.unit_id) as unit_id,
-      coalesce(c.snap->>'capitalType', p.capital_type::text) as capital_type,
-      coalesce(c.snap->>'originClass', p.origin_class::text) as origin_class
-    from ${projects} p
-    left join (
-      select distinct on (a.entity_id) a.entity_id, a.before as snap from ${auditLog} a
-      where a.entity_type = 'project' and a.at > ${ts(asOf)} and a.before ? 'unitId'
-      order by a.entity_id, a.seq
-    ) c on c.entity_id = p.id::text
-    where case when c.snap is null then p.deleted_at is null or p.deleted_at > ${ts(asOf)} else c.snap->>'deletedAt' is null end`;
+export function scopeCtes(rootId: string, asOf: Date | null): SQL {
+  return sql`ut as (${unitTree(asOf)}),
+    r as (select id, path from ut where id = ${rootId}::uuid),
+    su as (
+      select ut.id as unit_id, case when ut.id = r.id then '' else split_part(substr(ut.path, length(r.path) + 1), '/', 1) end as bucket
+      from ut join r on left(ut.path, length(r.path)) = r.path
+    ),
+    pa as (${projectAttributes(asOf)})`;
 }
 
-/** Verified tranches (as of a moment: recorded and verified by then). */
-function verifiedTranche(asOf: Date | null, alias = "t"): SQL {
-  const t = sql.raw(alias);
-  return asOf
-    ? sql`${t}.status = 'verified' and ${t}.reported_at <= ${ts(asOf)} and ${t}.verified_at <= ${ts(asOf)}`
-    : sql`${t}.status = 'verified'`;
+/** The root (code and name as they were) and its children in the unit tree of the moment. */
+export async function subtreeOf(db: Db, rootId: string, asOf: Date | null) {
+  return queryRows<{ id: string; code: string; name: string; parent_id: string | null; path: string }>(
+    db,
+    sql`with ut as (${unitTree(asOf)}) select id, code, name, parent_id, path from ut where id = ${rootId}::uuid or parent_id = ${rootId}::uuid order by code`,
+  );
 }
 
-async function aggregateFunds(db: Db, root: TUnit, p: TPeriod, asOf: Date | null) {
+async function aggregateFunds(db: Db, rootId: string, p: TPeriod, asOf: Date | null) {
   const prev = previousYear(p);
   const ytd = yearToEnd(p);
   const lo = [p.from, prev.from, ytd.from].sort()[0]!;
   const hi = [p.to, prev.to, ytd.to].sort().at(-1)!;
   const rows = await queryRows<Record<string, string | number>>(
     db,
-    sql`with su as (${bucketedUnits(root)}),
-      pa as (${projectAttributes(asOf)}),
+    sql`with ${scopeCtes(rootId, asOf)},
+      ts as (${trancheStates(asOf)}),
       x as (
         select su.bucket, t.project_id, pa.capital_type, pa.origin_class, t.amount,
           t.arrived_on between ${p.from} and ${p.to} as cur,
           t.arrived_on between ${prev.from} and ${prev.to} as prev,
           t.arrived_on between ${ytd.from} and ${ytd.to} as ytd
-        from ${tranches} t
+        from ts t
         join pa on pa.id = t.project_id
         join su on su.unit_id = pa.unit_id
-        where ${verifiedTranche(asOf)} and t.arrived_on between ${lo} and ${hi}
+        where t.verified and t.arrived_on between ${lo} and ${hi}
       )
       select bucket,
         ${sql.raw(
@@ -156,77 +143,65 @@ async function aggregateFunds(db: Db, root: TUnit, p: TPeriod, asOf: Date | null
   return byBucket;
 }
 
-async function aggregateSigned(db: Db, root: TUnit, p: TPeriod, asOf: Date | null) {
-  // a signing counts when its signing date falls in P and, as of the moment, it was not undone
-  const entersSigned = sql.raw(`e.to_stage = 'signed' and (e.from_stage is null or e.from_stage in ('contact', 'negotiation'))`);
-  const signings = asOf
-    ? sql`select e.project_id, e.business_date as signed_on, e.signed_amount
-        from ${stageEvents} e
-        where ${entersSigned} and e.recorded_at <= ${ts(asOf)} and e.business_date between ${p.from} and ${p.to}
-          and not exists (select 1 from ${stageEvents} l where l.project_id = e.project_id and l.to_stage = 'signed'
-            and (l.from_stage is null or l.from_stage in ('contact', 'negotiation')) and l.recorded_at <= ${ts(asOf)}
-            and (l.recorded_at, l.id) > (e.recorded_at, e.id))`
-    : sql`select ${projects.id} as project_id, ${projects.signedOn} as signed_on, ${projects.signedAmount} as signed_amount
-        from ${projects} where ${projects.signedOn} between ${p.from} and ${p.to}`;
-  const stillSigned = asOf
-    ? sql`and (select l.to_stage from ${stageEvents} l where l.project_id = s.project_id and l.recorded_at <= ${ts(asOf)}
-          order by l.recorded_at desc, l.id desc limit 1) in ('signed', 'funds')`
-    : sql``;
-  // 资金到位率: the verified funds to date (as of the moment) of the projects signed in P
-  const fundsToDate = sql`(select coalesce(sum(t.amount), 0) from ${tranches} t where t.project_id = s.project_id and ${verifiedTranche(asOf)})`;
-  const rows = await queryRows<{ bucket: string; capital_type: string; n: number; amount: string; funds: string }>(
+/** Signings in P (count, amount, verified funds to date) and from 1 January through P's end (count, for the target). */
+async function aggregateSigned(db: Db, rootId: string, p: TPeriod, asOf: Date | null) {
+  const ytd = yearToEnd(p);
+  const lo = ytd.from < p.from ? ytd.from : p.from;
+  return queryRows<{ bucket: string; capital_type: string; n: number; amount: string; funds: string; n_ytd: number }>(
     db,
-    sql`with su as (${bucketedUnits(root)}), s as (${signings}),
-      pa as (${projectAttributes(asOf)})
-      select su.bucket, pa.capital_type, count(*)::int as n, coalesce(sum(s.signed_amount), 0)::text as amount,
-        coalesce(sum(${fundsToDate}), 0)::text as funds
-      from s join pa on pa.id = s.project_id join su on su.unit_id = pa.unit_id
-      where s.signed_on between ${p.from} and ${p.to} ${stillSigned}
+    sql`with ${scopeCtes(rootId, asOf)},
+      sp as (
+        select s.project_id, s.signed_on, s.signed_amount, pa.capital_type, su.bucket, s.signed_on between ${p.from} and ${p.to} as cur
+        from (${signings(asOf)}) s join pa on pa.id = s.project_id join su on su.unit_id = pa.unit_id
+        where s.signed_on between ${lo} and ${p.to}
+      ),
+      ts as (${trancheStates(asOf)}),
+      -- 资金到位率: the verified funds to date (as of the moment) of the projects signed in P
+      sf as (
+        select sp.*, case when sp.cur then (select coalesce(sum(t.amount), 0) from ts t where t.project_id = sp.project_id and t.verified) else 0 end as funds
+        from sp
+      )
+      select bucket, capital_type,
+        count(*) filter (where cur)::int as n,
+        coalesce(sum(signed_amount) filter (where cur), 0)::text as amount,
+        coalesce(sum(funds) filter (where cur), 0)::text as funds,
+        count(*) filter (where signed_on between ${ytd.from} and ${ytd.to})::int as n_ytd
+      from sf
       group by 1, 2`,
   );
-  return rows;
 }
 
-async function aggregatePending(db: Db, root: TUnit, p: TPeriod, asOf: Date | null) {
-  const waiting = asOf ? sql`t.reported_at <= ${ts(asOf)} and (t.verified_at is null or t.verified_at > ${ts(asOf)})` : sql`t.status = 'pending'`;
+async function aggregatePending(db: Db, rootId: string, p: TPeriod, asOf: Date | null) {
   return queryRows<{ bucket: string; capital_type: string; n: number; amount: string }>(
     db,
-    sql`with su as (${bucketedUnits(root)}),
-      pa as (${projectAttributes(asOf)})
+    sql`with ${scopeCtes(rootId, asOf)}, ts as (${trancheStates(asOf)})
       select su.bucket, pa.capital_type, count(*)::int as n, coalesce(sum(t.amount), 0)::text as amount
-      from ${tranches} t join pa on pa.id = t.project_id join su on su.unit_id = pa.unit_id
-      where ${waiting} and t.arrived_on between ${p.from} and ${p.to}
+      from ts t join pa on pa.id = t.project_id join su on su.unit_id = pa.unit_id
+      where t.pending and t.arrived_on between ${p.from} and ${p.to}
       group by 1, 2`,
   );
 }
 
-/** Annual targets of the root and its children for a year (as they stood at `asOf`). */
-async function loadTargets(db: Db, unitIds: string[], year: number, asOf: Date | null) {
-  if (!unitIds.length) return new Map<string, string>();
-  const rows = await queryRows<{ id: string; unit_id: string; metric: TTargetMetric; value: string; snap: { value?: string } | null; created_later: boolean }>(
+/**
+ * Annual targets of the given units for a year, as they stood at `asOf`, keyed `unitId:metric`.
+ * A target of 0 means "no target" (it is how one is cleared): it is left out, like a missing one.
+ */
+export async function loadTargets(db: Db, unitIds: string[], year: number, asOf: Date | null) {
+  if (!unitIds.length) return new Map<string, { id: string; value: string }>();
+  const inUnits = sql.join(unitIds.map((id) => sql`${id}::uuid`), sql`, `);
+  const rows = await queryRows<{ id: string; unit_id: string; metric: TTargetMetric; value: string | null }>(
     db,
-    sql`select t.id, t.unit_id, t.metric, t.value::text as value,
-        ${
-          asOf
-            ? sql`coalesce(
-              (select a.after from ${auditLog} a where a.entity_type = 'target' and a.entity_id = t.id::text and a.at <= ${ts(asOf)} order by a.seq desc limit 1),
-              (select a.before from ${auditLog} a where a.entity_type = 'target' and a.entity_id = t.id::text and a.at > ${ts(asOf)} order by a.seq asc limit 1)
-            )`
-            : sql`null::jsonb`
-        } as snap,
-        ${
-          asOf
-            ? sql`exists (select 1 from ${auditLog} a where a.entity_type = 'target' and a.entity_id = t.id::text and a.at > ${ts(asOf)} and a.before is null)`
-            : sql`false`
-        } as created_later
-      from ${targets} t where t.year = ${year} and t.unit_id in (${sql.join(unitIds.map((id) => sql`${id}::uuid`), sql`, `)})`,
+    asOf
+      ? sql`select t.id, t.unit_id, t.metric, case when c.entity_id is null then t.value::text else c.snap->>'value' end as value
+          from ${targets} t left join (
+            select distinct on (a.entity_id) a.entity_id, a.before as snap from ${auditLog} a
+            where a.entity_type = 'target' and a.at > ${ts(asOf)} order by a.entity_id, a.seq
+          ) c on c.entity_id = t.id::text
+          where t.year = ${year} and t.unit_id in (${inUnits})`
+      : sql`select t.id, t.unit_id, t.metric, t.value::text as value from ${targets} t where t.year = ${year} and t.unit_id in (${inUnits})`,
   );
-  const out = new Map<string, string>();
-  for (const r of rows) {
-    if (r.created_later && !r.snap?.value) continue; // set after the moment: there was no target then
-    const value = asOf && r.snap?.value ? r.snap.value : r.value;
-    out.set(`${r.unit_id}:${r.metric}`, dec(value).toFixed(2));
-  }
+  const out = new Map<string, { id: string; value: string }>();
+  for (const r of rows) if (r.value !== null && !dec(r.value).isZero()) out.set(`${r.unit_id}:${r.metric}`, { id: r.id, value: dec(r.value).toFixed(2) });
   return out;
 }
 
@@ -246,15 +221,15 @@ function sumAggs(aggs: TAgg[]): TAgg {
   return out;
 }
 
-function block(a: TAgg["dom"], currency: "CNY" | "USD", target: string | undefined, schedule: ReturnType<typeof dec>): TFigureBlock {
-  const progress = target && !dec(target).isZero() ? dec(a.ytd_f).div(target).times(100) : null;
+function block(a: TAgg["dom"], currency: "CNY" | "USD", target: string | null, schedule: ReturnType<typeof dec>): TFigureBlock {
+  const progress = target ? dec(a.ytd_f).div(target).times(100) : null;
   return {
     currency,
     projects: a.cur_p,
     funds: dec(a.cur_f).toFixed(2),
     projects_yoy_pct: pctChange(a.cur_p, a.prev_p),
     funds_yoy_pct: pctChange(a.cur_f, a.prev_f),
-    target: target ?? null,
+    target,
     target_progress_pct: target ? pctOf(a.ytd_f, target) : null,
     prev_projects: a.prev_p,
     prev_funds: dec(a.prev_f).toFixed(2),
@@ -263,32 +238,38 @@ function block(a: TAgg["dom"], currency: "CNY" | "USD", target: string | undefin
   };
 }
 
-/** The headline figures of `input.unit` (which must be in the actor's scope) and its children. */
+/**
+ * The headline figures of `input.unit` (which must be in the actor's scope) and its children.
+ * As of a moment, the unit tree is the one of that moment: a unit moved since still counts
+ * under the parent it had, and the children are the ones the unit had then.
+ */
 export async function computeHeadline(db: Db, actor: Pick<TActor, "unitPath">, input: THeadlineInput): Promise<THeadline> {
-  const root = await getUnit(db, actor, input.unit);
+  const unit = await getUnit(db, actor, input.unit);
   const period = { from: input.from, to: input.to };
   const asOf = input.asOf ?? null;
   const year = Number(period.to.slice(0, 4));
-  const children = await db.select({ id: units.id, code: units.code, name: units.name }).from(units).where(sql`${units.parentId} = ${root.id}`).orderBy(units.code);
+  const tree = await subtreeOf(db, unit.id, asOf);
+  const root = tree.find((u) => u.id === unit.id) ?? { id: unit.id, code: unit.code, name: unit.name };
+  const children = tree.filter((u) => u.parent_id === unit.id);
 
   const [funds, signed, pending, targetMap] = await Promise.all([
-    aggregateFunds(db, root, period, asOf),
-    aggregateSigned(db, root, period, asOf),
-    aggregatePending(db, root, period, asOf),
-    loadTargets(db, [root.id, ...children.map((c) => c.id)], year, asOf),
+    aggregateFunds(db, unit.id, period, asOf),
+    aggregateSigned(db, unit.id, period, asOf),
+    aggregatePending(db, unit.id, period, asOf),
+    loadTargets(db, [unit.id, ...children.map((c) => c.id)], year, asOf),
   ]);
   const el = yearElapsed(period);
   const schedule = dec(el.days).div(el.yearDays).times(100);
 
-  const figuresFor = (unitId: string, code: string, name: string, buckets: string[]): TUnitFigures => {
-    const agg = sumAggs(buckets.map((b) => funds.get(b)).filter((x): x is TAgg => !!x));
-    const tgt = (m: TTargetMetric) => targetMap.get(`${unitId}:${m}`);
-    const sig = signed.filter((r) => buckets.includes(r.bucket));
-    const pend = pending.filter((r) => buckets.includes(r.bucket));
-    type TAggRow = { capital_type: string; n: number; amount: string };
-    const sumOf = (xs: TAggRow[], type: string) => xs.filter((r) => r.capital_type === type).reduce((s, r) => s.plus(r.amount), dec(0)).toFixed(2);
-    const fundsOf = (xs: typeof signed, type: string) => xs.filter((r) => r.capital_type === type).reduce((acc, r) => acc.plus(r.funds), dec(0)).toFixed(2);
-    const countOf = (xs: TAggRow[], type?: string) => xs.filter((r) => !type || r.capital_type === type).reduce((s, r) => s + Number(r.n), 0);
+  const figuresFor = (unitId: string, code: string, name: string, inBucket: (b: string) => boolean): TUnitFigures => {
+    const agg = sumAggs([...funds].filter(([b]) => inBucket(b)).map(([, a]) => a));
+    const tgt = (m: TTargetMetric) => targetMap.get(`${unitId}:${m}`)?.value ?? null;
+    const sig = signed.filter((r) => inBucket(r.bucket));
+    const pend = pending.filter((r) => inBucket(r.bucket));
+    const sumOf = <K extends "amount" | "funds">(xs: Array<Record<K, string> & { capital_type: string }>, key: K, type: string) =>
+      xs.filter((r) => r.capital_type === type).reduce((s, r) => s.plus(r[key]), dec(0)).toFixed(2);
+    const countOf = <K extends "n" | "n_ytd">(xs: Array<Record<K, number> & { capital_type: string }>, key: K, type?: string) =>
+      xs.filter((r) => !type || r.capital_type === type).reduce((s, r) => s + Number(r[key]), 0);
     const signedTarget = tgt("signed_projects");
     return {
       unit: code,
@@ -297,42 +278,31 @@ export async function computeHeadline(db: Db, actor: Pick<TActor, "unitPath">, i
       foreign: block(agg.for, "USD", tgt("foreign_funds"), schedule),
       out_of_province: block(agg.oop, "CNY", tgt("out_of_province_funds"), schedule),
       signed: {
-        projects: countOf(sig),
-        domestic_projects: countOf(sig, "domestic"),
-        domestic_amount: sumOf(sig, "domestic"),
-        foreign_projects: countOf(sig, "foreign"),
-        foreign_amount: sumOf(sig, "foreign"),
+        projects: countOf(sig, "n"),
+        domestic_projects: countOf(sig, "n", "domestic"),
+        domestic_amount: sumOf(sig, "amount", "domestic"),
+        foreign_projects: countOf(sig, "n", "foreign"),
+        foreign_amount: sumOf(sig, "amount", "foreign"),
         target: signedTarget ? dec(signedTarget).toFixed(0) : null,
-        target_progress_pct: null, // set below from the year-to-date count
-        domestic_funds_rate_pct: pctOf(fundsOf(sig, "domestic"), sumOf(sig, "domestic")),
-        foreign_funds_rate_pct: pctOf(fundsOf(sig, "foreign"), sumOf(sig, "foreign")),
+        // signed-projects target progress counts signings from 1 January through P's end
+        target_progress_pct: signedTarget ? pctOf(countOf(sig, "n_ytd"), signedTarget) : null,
+        domestic_funds_rate_pct: pctOf(sumOf(sig, "funds", "domestic"), sumOf(sig, "amount", "domestic")),
+        foreign_funds_rate_pct: pctOf(sumOf(sig, "funds", "foreign"), sumOf(sig, "amount", "foreign")),
       },
-      pending: { tranches: countOf(pend), domestic_amount: sumOf(pend, "domestic"), foreign_amount: sumOf(pend, "foreign") },
+      pending: { tranches: countOf(pend, "n"), domestic_amount: sumOf(pend, "amount", "domestic"), foreign_amount: sumOf(pend, "amount", "foreign") },
     };
   };
 
-  const allBuckets = ["", ...children.map((c) => c.code)];
-  const result: THeadline = {
-    ...figuresFor(root.id, root.code, root.name, allBuckets),
+  return {
+    ...figuresFor(root.id, root.code, root.name, () => true),
     from: period.from,
     to: period.to,
     as_of: asOf ? asOf.toISOString() : null,
     schedule_pct: schedule.toDecimalPlaces(1).toFixed(1),
     definition_version: DEFINITION_VERSION,
-    children: children.map((c) => figuresFor(c.id, c.code, c.name, [c.code])),
+    children: children.map((c) => figuresFor(c.id, c.code, c.name, (b) => b === c.code)),
   };
-
-  // signed-projects target progress counts signings from 1 January through P's end
-  const ytdSigned = await aggregateSigned(db, root, yearToEnd(period), asOf);
-  for (const f of [result, ...result.children]) {
-    if (!f.signed.target) continue;
-    const buckets = f === result ? allBuckets : [f.unit];
-    const n = ytdSigned.filter((r) => buckets.includes(r.bucket)).reduce((s, r) => s + Number(r.n), 0);
-    f.signed.target_progress_pct = pctOf(n, f.signed.target);
-  }
-  return result;
 }
-
 /** Exactly the object of the spec's `report headline --format json`. */
 export function headlineJson(h: THeadline) {
   const b = (x: TFigureBlock) => ({

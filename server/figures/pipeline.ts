@@ -1,18 +1,20 @@
 // The pipeline as it stands now for a unit subtree: projects per stage and status, conversion
 // between stages, median days per stage, and the lists a leader looks at (stale, major, signed
-// but not funded). Computed in SQL on live projects in scope.
+// but not funded). Computed in SQL on live projects in scope: the pipeline is always "now"; the
+// monthly funds chart follows the headline's definitions, as of a moment too.
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { queryRows } from "@/db/client";
-import { investors, projects, stageEvents, tranches, units } from "@/db/schema";
+import { investors, projects, stageEvents, units } from "@/db/schema";
 import { STAGES, STATUSES, type TStage, type TStatus } from "@/lib/domain";
 import { todayCN } from "@/lib/dates";
 import { pctOf } from "@/lib/money";
 import type { TActor } from "@/server/auth/actor";
 import { getSettings } from "@/server/settings/settings";
-import { ts } from "@/server/lib/sql";
 import { getUnit } from "@/server/units/units";
 import { isMajorSql, isStaleSql, isUnfundedSql } from "@/server/projects/project-scope";
+import { trancheStates } from "./as-of";
+import { scopeCtes } from "./headline";
 
 const inSubtree = (path: string) =>
   sql`${projects.deletedAt} is null and ${projects.unitId} in (select ${units.id} from ${units} where ${units.path} like ${`${path}%`})`;
@@ -109,18 +111,16 @@ export async function computePipeline(db: Db, actor: Pick<TActor, "unitPath">, i
 }
 export type TPipeline = Awaited<ReturnType<typeof computePipeline>>;
 
-/** Verified funds per month of the period's year and the year before, by capital type. */
+/** Verified funds per month of the year and the year before, by capital type (as of a moment: like the headline). */
 export async function computeMonthlyFunds(db: Db, actor: Pick<TActor, "unitPath">, input: { unit: string; year: number; asOf?: Date | null }) {
   const root = await getUnit(db, actor, input.unit);
   const asOf = input.asOf ?? null;
-  const verified = asOf ? sql`t.status = 'verified' and t.reported_at <= ${ts(asOf)} and t.verified_at <= ${ts(asOf)}` : sql`t.status = 'verified'`;
   const rows = await queryRows<{ y: number; m: number; capital_type: "domestic" | "foreign"; amount: string }>(
     db,
-    sql`select extract(year from t.arrived_on)::int as y, extract(month from t.arrived_on)::int as m, p.capital_type, sum(t.amount)::text as amount
-      from ${tranches} t join ${projects} p on p.id = t.project_id
-      where ${verified} and p.deleted_at is null
-        and p.unit_id in (select ${units.id} from ${units} where ${units.path} like ${`${root.path}%`})
-        and t.arrived_on between ${`${input.year - 1}-01-01`} and ${`${input.year}-12-31`}
+    sql`with ${scopeCtes(root.id, asOf)}, ts as (${trancheStates(asOf)})
+      select extract(year from t.arrived_on)::int as y, extract(month from t.arrived_on)::int as m, pa.capital_type, sum(t.amount)::text as amount
+      from ts t join pa on pa.id = t.project_id join su on su.unit_id = pa.unit_id
+      where t.verified and t.arrived_on between ${`${input.year - 1}-01-01`} and ${`${input.year}-12-31`}
       group by 1, 2, 3`,
   );
   const months = Array.from({ length: 12 }, (_, i) => i + 1);

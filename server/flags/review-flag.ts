@@ -4,7 +4,7 @@ import { ruleOfKey } from "@/lib/flags";
 import type { TActor } from "@/server/auth/actor";
 import { writeAudit } from "@/server/audit/write-audit";
 import { AppError, notFound } from "@/server/lib/errors";
-import { computeFlags, type TFlag } from "./find-flags";
+import { findFlagByKey, type TFlag } from "./find-flags";
 import { ZReviewFlag, type TReviewFlag } from "./flag-fields";
 
 /**
@@ -18,7 +18,7 @@ export async function reviewFlag(db: Db, actor: TActor, input: TReviewFlag, now 
   const rule = ruleOfKey(data.key);
   if (!rule) throw notFound("flag");
   return db.transaction(async (tx) => {
-    const found = (await computeFlags(tx, actor, { rules: [rule] }, now)).find((r) => r.flag.key === data.key);
+    const found = await findFlagByKey(tx, actor, rule, data.key, now);
     if (!found) throw notFound("flag");
     if (found.flag.review) throw new AppError("CONFLICT", { key: "errors.flag.alreadyReviewed" });
     // two leaders at once: the unique key lets one through, the other gets the same CONFLICT

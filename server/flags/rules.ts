@@ -1,5 +1,13 @@
-// The integrity rules (数据质量提示), each one SQL query over live projects. A rule returns flags
-// that explain themselves (structured `detail` for the message) and carry the ids of their rows.
+// The integrity rules (数据质量提示). Each rule is one SQL select over live projects, giving one row
+// per flag and project in scope it is about, all in the same columns (TFlagMemberRow): the flags
+// service (find-flags.ts) unions them, joins the reviews, and counts, pages or filters in SQL.
+// Each row carries the raw facts of its flag as jsonb; finishDetail turns them into the typed,
+// self-explaining detail with the pure helpers of lib/flags, only for the rows a page returns.
+//
+// Restriction. The context names the viewer's scope, a unit subtree inside it and optionally a set
+// of projects. Rules about one project's own rows read only those projects; the two cross-unit
+// rules read only the groups (evidence number, investor) that touch them — the project page and the
+// board's badges never scan the installation.
 //
 // Scope. Rules about one project's own rows (backdated, over_signed, skipped_stage, three_not) read
 // only projects in the viewer's scope. Two rules compare rows across units (duplicate_evidence,
@@ -8,10 +16,11 @@
 // the other city. Our choice: such a flag is shown when at least one of its rows is in scope; it
 // lists only the rows in scope and says how many others exist ("2 more tranches outside your
 // scope", the number of units) without naming their projects, units, amounts or ids. Columns of
-// out-of-scope rows are nulled in the SQL itself, and their ids enter the flag's key only as a
-// digest. The key of a cross-scope flag therefore depends on what the viewer sees: a review made
-// on the full picture (by the province) is not shown as the review of a city's partial view — its
-// note may well name the other city's project — and the city's leader reviews their own part.
+// out-of-scope rows never leave the SQL (repeat signing: they are compared in TypeScript and
+// dropped), and their ids enter the flag's key only as a digest. The key of a cross-scope flag
+// therefore depends on what the viewer sees: a review made on the full picture (by the province) is
+// not shown as the review of a city's partial view — its note may well name the other city's
+// project — and the city's leader reviews their own part.
 import { createHash } from "node:crypto";
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
@@ -20,6 +29,7 @@ import { currencyOf, STAGES, type TCapitalType, type TCurrency, type TPeriodKind
 import { flagKey, groupRepeatSignings, overSigned, threeNotItems, type TFlagRule, type TThreeNotItem } from "@/lib/flags";
 import { skippedStages } from "@/lib/stage-rules";
 import type { TSettings } from "@/server/settings/settings";
+import { isThreeNotSql, threeNotColumns } from "./three-not";
 
 export type TFlagDetails = {
   backdated: {
@@ -35,10 +45,14 @@ export type TFlagDetails = {
     thresholdDays: number;
     /** recorded more than thresholdDays after arrival */
     late: boolean;
-    /** recorded after this (not reopened) lock of the arrival date's period was set */
-    lock: { kind: TPeriodKind; periodStart: string; periodEnd: string; lockedAt: Date } | null;
+    /** recorded after the first lock of the arrival's period on its unit or an ancestor (reopened since or not) */
+    lock: { kind: TPeriodKind; periodStart: string; periodEnd: string; lockedAt: Date; reopenedAt: Date | null } | null;
   };
-  over_signed: { verified: string; signed: string; excess: string; pct: string; currency: TCurrency; trancheCount: number };
+  over_signed: {
+    verified: string; signed: string; excess: string; pct: string; currency: TCurrency; trancheCount: number;
+    /** the verified tranches behind it, by arrival */
+    tranches: Array<{ id: string; arrivedOn: string; amount: string }>;
+  };
   duplicate_evidence: {
     evidenceNo: string;
     /** tranches with this number, in scope or not */
@@ -77,344 +91,289 @@ type TFlagOf<R extends TFlagRule> = {
 };
 export type TFlagCore = { [R in TFlagRule]: TFlagOf<R> }[TFlagRule];
 
-/** A project in scope that a flag is about, with what the service needs but never returns (unit id, path). */
-export type TFlagMember = { projectId: string; projectCode: string; projectName: string; unitName: string; unitId: string; path: string };
-/** A computed flag and its projects in scope, in the order the flag lists them. */
-export type TRuleResult = { flag: TFlagCore; members: TFlagMember[] };
-
 export type TRuleContext = {
   db: Db;
   /** LIKE pattern of the viewer's scope */
   scopePattern: string;
-  /** LIKE pattern the project-level rules read: the scope, or a unit subtree inside it */
+  /** LIKE pattern of the unit subtree asked for (the scope, or a unit inside it) */
   unitPattern: string;
-  projectId?: string;
+  /** only flags about these projects (uuids), or null for all */
+  projectIds: readonly string[] | null;
   settings: TSettings;
   today: string;
+  /**
+   * Whether to build each flag's facts (detail, rows, projects). Counting and paging need only
+   * the identity of each flag; the details are then made for the page's flags alone.
+   */
+  withDetail: boolean;
 };
 
-type TProjectCols = { project_id: string; project_code: string; project_name: string; capital_type: TCapitalType; unit_id: string; unit_name: string; unit_path: string };
+/** Rules about one project's own rows: one row per flag. The others list a flag once per project in scope. */
+export const SINGLE_PROJECT_RULES: readonly TFlagRule[] = ["backdated", "over_signed", "skipped_stage", "three_not"];
 
-const PROJECT_COLS = sql`p.id::text as project_id, p.code as project_code, p.name as project_name, p.capital_type::text as capital_type,
-  pu.id::text as unit_id, pu.name as unit_name, pu.path as unit_path`;
+/**
+ * What every rule selects, in this order: one row per flag and project in scope it is about
+ * (`ord`: its place in the flag's list). `project_ids`, `row_ids` and `detail` are the flag's own
+ * and repeat on each of its rows. The unit id and path serve the service and are never returned.
+ */
+export type TFlagMemberRow = {
+  rule: TFlagRule; key: string; on_date: string; ord: number;
+  project_id: string; project_code: string; project_name: string; unit_id: string; unit_name: string; unit_path: string;
+  project_ids: string[]; row_ids: string[]; detail: unknown;
+};
+export const MEMBER_COLUMNS = sql.raw(`rule text, key text, on_date text, ord int, project_id text, project_code text, project_name text,
+  unit_id text, unit_name text, unit_path text, project_ids jsonb, row_ids jsonb, detail jsonb`);
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (s: string) => UUID_RE.test(s);
+
+/** One array parameter (never one parameter per id: PostgreSQL binds at most 65,535). */
+export function uuidArray(ids: readonly string[], type: "uuid" | "text" = "uuid"): SQL {
+  if (!ids.every(isUuid)) throw new Error("uuidArray: not a uuid");
+  return sql`${`{${ids.join(",")}}`}::${sql.raw(type)}[]`;
+}
+
+/** Strings as one text[] parameter (each element quoted and escaped for the array literal). */
+export const textArray = (values: readonly string[]): SQL => sql`${`{${values.map((v) => `"${v.replace(/["\\]/g, "\\$&")}"`).join(",")}}`}::text[]`;
+
 const STAGE_ARRAY = sql.raw(`array[${STAGES.map((s) => `'${s}'`).join(",")}]::text[]`);
 /** A timestamptz as an ISO string: both drivers read it the same way. */
-const iso = (expr: SQL) => sql`to_char(${expr} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+export const iso = (expr: SQL) => sql`to_char(${expr} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 /** The China (UTC+8) calendar date of a timestamptz. */
 const chinaDate = (expr: SQL) => sql`((${expr} at time zone 'UTC') + interval '8 hours')::date`;
+const CURRENCY = sql`(case when p.capital_type = 'foreign' then 'USD' else 'CNY' end)`;
 
-/** Digest of ids that a key stands for without naming them. */
+/** Digest of ids that a key stands for without naming them (sorted, comma-joined, sha256, 16 hex). */
 export const digestIds = (ids: readonly string[]) => createHash("sha256").update([...ids].sort().join(",")).digest("hex").slice(0, 16);
+/** The same digest in SQL, of ids already sorted and comma-joined. */
+const digestSql = (joined: SQL) => sql`left(encode(sha256(convert_to(${joined}, 'UTF8')), 'hex'), 16)`;
+/** Ids sorted as JavaScript sorts them (code units), comma-joined: the form keys are made of. */
+const sortedIds = (id: SQL) => sql`string_agg(${id}::text, ',' order by ${id}::text collate "C")`;
 
-function projectWhere(c: TRuleContext): SQL {
-  return sql`p.deleted_at is null and pu.path like ${c.unitPattern}${c.projectId ? sql` and p.id = ${c.projectId}` : sql``}`;
+/** Live projects `p` (units `pu`) of the unit subtree asked for, and of the projects asked for. */
+function projectWhere(c: TRuleContext, p = "p", pu = "pu"): SQL {
+  return sql`${sql.raw(p)}.deleted_at is null and ${sql.raw(pu)}.path like ${c.unitPattern}${c.projectIds ? sql` and ${sql.raw(p)}.id = any(${uuidArray(c.projectIds)})` : sql``}`;
+}
+/** Whether a cross-unit rule must narrow its groups to those touching the unit or projects asked for. */
+const narrowed = (c: TRuleContext) => c.projectIds !== null || c.unitPattern !== c.scopePattern;
+
+/** Facts built only when the context asks for details. */
+const ifDetail = (c: TRuleContext, expr: SQL) => (c.withDetail ? expr : sql`null::jsonb`);
+
+/** The columns of a rule about one project `p` (units `pu`). */
+function single(c: TRuleContext, rule: TFlagRule, key: SQL, on: SQL, rowIds: SQL, detail: SQL): SQL {
+  return sql`${sql.raw(`'${rule}'`)}::text as rule, ${key} as key, (${on})::text as on_date, 0 as ord,
+    p.id::text as project_id, p.code as project_code, p.name as project_name, pu.id::text as unit_id, pu.name as unit_name, pu.path as unit_path,
+    ${ifDetail(c, sql`jsonb_build_array(p.id::text)`)} as project_ids, ${ifDetail(c, rowIds)} as row_ids, ${ifDetail(c, detail)} as detail`;
 }
 
-function head(r: TProjectCols) {
-  return { projectId: r.project_id, projectCode: r.project_code, projectName: r.project_name, unitName: r.unit_name, projectIds: [r.project_id] };
-}
-const place = (r: TProjectCols) => ({
-  members: [{ projectId: r.project_id, projectCode: r.project_code, projectName: r.project_name, unitName: r.unit_name, unitId: r.unit_id, path: r.unit_path }],
-});
+/** An empty select in the rules' columns. */
+export const NO_FLAGS = sql`select * from jsonb_to_recordset('[]'::jsonb) as x(${MEMBER_COLUMNS})`;
 
-/** 突击上报/补报: recorded more than `backdateDays` after arrival, or after the arrival's period was locked. */
-async function backdated(c: TRuleContext): Promise<TRuleResult[]> {
+/** 突击上报/补报: recorded more than `backdateDays` after arrival, or after the first lock of the arrival's period. */
+async function backdated(c: TRuleContext): Promise<SQL> {
   const reportedOn = chinaDate(sql`t.reported_at`);
+  const days = sql`(${reportedOn} - t.arrived_on)`;
   const threshold = Number(c.settings.backdateDays);
-  const rows = await queryRows<
-    TProjectCols & {
-      id: string; amount: string; status: TTrancheStatus; arrived_on: string; reported_at: string; reported_on: string; days: number;
-      lock_kind: TPeriodKind | null; lock_start: string | null; lock_end: string | null; locked_at: string | null;
-    }
-  >(
-    c.db,
-    sql`select t.id::text as id, t.amount::text as amount, t.status::text as status, t.arrived_on::text as arrived_on,
-        ${iso(sql`t.reported_at`)} as reported_at, ${reportedOn}::text as reported_on, (${reportedOn} - t.arrived_on)::int as days,
-        lk.kind::text as lock_kind, lk.period_start::text as lock_start, lk.period_end::text as lock_end, ${iso(sql`lk.locked_at`)} as locked_at,
-        ${PROJECT_COLS}
-      from ${tranches} t
-      join ${projects} p on p.id = t.project_id
-      join ${units} pu on pu.id = p.unit_id
-      left join lateral (
-        select l.kind, l.period_start, l.period_end, l.locked_at
-        from ${periodLocks} l join ${units} lu on lu.id = l.unit_id
-        where l.reopened_at is null and t.arrived_on between l.period_start and l.period_end
-          and pu.path like lu.path || '%' and t.reported_at > l.locked_at
-        order by l.locked_at, l.id limit 1
-      ) lk on true
-      where ${projectWhere(c)} and t.status <> 'rejected'
-        and ((${reportedOn} - t.arrived_on) > ${threshold}::int or lk.locked_at is not null)
-      order by t.arrived_on desc, t.id`,
-  );
-  return rows.map((r): TRuleResult => ({
-    ...place(r),
-    flag: {
-      key: flagKey("backdated", [r.id]),
-      rule: "backdated",
-      ...head(r),
-      on: r.arrived_on,
-      rows: [r.id],
-      detail: {
-        trancheId: r.id,
-        amount: r.amount,
-        currency: currencyOf(r.capital_type),
-        status: r.status,
-        arrivedOn: r.arrived_on,
-        reportedAt: new Date(r.reported_at),
-        reportedOn: r.reported_on,
-        days: Number(r.days),
-        thresholdDays: threshold,
-        late: Number(r.days) > threshold,
-        lock: r.locked_at ? { kind: r.lock_kind!, periodStart: r.lock_start!, periodEnd: r.lock_end!, lockedAt: new Date(r.locked_at) } : null,
-      },
-    },
-  }));
+  // The first lock of the arrival's period on the unit or an ancestor, reopened since or not: a
+  // write into an active lock is refused, so a tranche recorded after the first lock got in while
+  // it was reopened — that is what this catches.
+  const covering = sql`from ${periodLocks} l join ${units} lu on lu.id = l.unit_id
+    where t.arrived_on between l.period_start and l.period_end and pu.path like lu.path || '%'`;
+  const lockDetail = sql`(select jsonb_build_object('kind', l.kind::text, 'periodStart', l.period_start::text, 'periodEnd', l.period_end::text,
+      'lockedAt', ${iso(sql`l.locked_at`)}, 'reopenedAt', ${iso(sql`l.reopened_at`)}) ${covering} and t.reported_at > l.locked_at order by l.locked_at, l.id limit 1)`;
+  return sql`select ${single(
+    c,
+    "backdated",
+    sql`'backdated:' || t.id::text`,
+    sql`t.arrived_on`,
+    sql`jsonb_build_array(t.id::text)`,
+    sql`jsonb_build_object('trancheId', t.id::text, 'amount', t.amount::text, 'currency', ${CURRENCY}, 'status', t.status::text,
+      'arrivedOn', t.arrived_on::text, 'reportedAt', ${iso(sql`t.reported_at`)}, 'reportedOn', ${reportedOn}::text, 'days', ${days},
+      'thresholdDays', ${threshold}::int, 'lock', ${lockDetail})`,
+  )}
+    from ${tranches} t
+    join ${projects} p on p.id = t.project_id
+    join ${units} pu on pu.id = p.unit_id
+    where ${projectWhere(c)} and t.status <> 'rejected'
+      and (${days} > ${threshold}::int or t.reported_at > (select min(l.locked_at) ${covering}))`;
 }
 
 /** Verified funds above the signed amount. The key changes when the verified tranches change. */
-async function overSignedRule(c: TRuleContext): Promise<TRuleResult[]> {
-  const rows = await queryRows<TProjectCols & { signed: string; verified: string; ids: string; n: number; signed_on: string | null }>(
-    c.db,
-    sql`select p.signed_amount::text as signed, v.total::text as verified, v.ids, v.n, p.signed_on::text as signed_on, ${PROJECT_COLS}
-      from ${projects} p
-      join ${units} pu on pu.id = p.unit_id
-      join lateral (
-        select sum(t.amount) as total, string_agg(t.id::text, ',' order by t.id) as ids, count(*)::int as n
-        from ${tranches} t where t.project_id = p.id and t.status = 'verified'
-      ) v on true
-      where ${projectWhere(c)} and p.signed_amount is not null and v.total > p.signed_amount
-      order by p.code`,
-  );
-  return rows.flatMap((r): TRuleResult[] => {
-    const over = overSigned(r.verified, r.signed);
-    if (!over) return [];
-    const ids = r.ids.split(",");
-    return [
-      {
-        ...place(r),
-        flag: {
-          key: flagKey("over_signed", [r.project_id], digestIds(ids)),
-          rule: "over_signed",
-          ...head(r),
-          on: r.signed_on ?? "",
-          rows: ids,
-          detail: { verified: r.verified, signed: r.signed, ...over, currency: currencyOf(r.capital_type), trancheCount: Number(r.n) },
-        },
-      },
-    ];
-  });
+async function overSignedRule(c: TRuleContext): Promise<SQL> {
+  const onlyProjects = c.projectIds ? sql` and project_id = any(${uuidArray(c.projectIds)})` : sql``;
+  // sums by project in one pass; the ids (for the key) only for the projects above their signing
+  return sql`select ${single(
+    c,
+    "over_signed",
+    sql`'over_signed:' || p.id::text || '+' || ${digestSql(sql`x.ids`)}`,
+    sql`coalesce(p.signed_on::text, '')`,
+    sql`x.row_ids`,
+    sql`jsonb_build_object('verified', v.total::text, 'signed', p.signed_amount::text, 'currency', ${CURRENCY}, 'trancheCount', v.n, 'tranches', x.list)`,
+  )}
+    from ${projects} p
+    join ${units} pu on pu.id = p.unit_id
+    join (
+      select project_id, sum(amount) as total, count(*)::int as n from ${tranches} where status = 'verified'${onlyProjects} group by project_id
+    ) v on v.project_id = p.id
+    cross join lateral (
+      select ${sortedIds(sql`t.id`)} as ids,
+        ${ifDetail(c, sql`jsonb_agg(t.id::text order by t.id::text collate "C")`)} as row_ids,
+        ${ifDetail(c, sql`jsonb_agg(jsonb_build_object('id', t.id::text, 'arrivedOn', t.arrived_on::text, 'amount', t.amount::text) order by t.arrived_on, t.id)`)} as list
+      from ${tranches} t where t.project_id = p.id and t.status = 'verified'
+    ) x
+    where ${projectWhere(c)} and p.signed_amount > 0 and v.total > p.signed_amount`;
 }
 
 /**
- * The same evidence number (trimmed, NFKC — full-width digits typed on a Chinese keyboard — and
- * case-insensitive) on two or more tranches of live projects; rejected tranches are already dealt
- * with and do not count. One flag per number, shown when one of its tranches is in scope.
+ * The same evidence number (evidence_key) on two or more tranches of live projects; rejected
+ * tranches are already dealt with and do not count. One flag per number, shown when one of its
+ * tranches is in scope; its rows are the tranches in scope, in the order they were reported.
  */
-async function duplicateEvidence(c: TRuleContext): Promise<TRuleResult[]> {
-  const visible = sql`pu.path like ${c.scopePattern}`;
-  const ifVisible = (expr: SQL) => sql`case when ${visible} then ${expr} end`;
-  const rows = await queryRows<{
-    id: string; ev_key: string; visible: boolean; evidence_no: string | null; amount: string | null; arrived_on: string | null;
-    status: TTrancheStatus | null; project_id: string | null; project_code: string | null; project_name: string | null;
-    capital_type: TCapitalType | null; unit_id: string | null; unit_name: string | null; unit_path: string | null;
-  }>(
-    c.db,
-    sql`with ev as (
-        select t.id, t.project_id, t.amount, t.arrived_on, t.status, t.evidence_no, t.reported_at,
-          lower(regexp_replace(normalize(t.evidence_no, NFKC), '^[[:space:]]+|[[:space:]]+$', '', 'g')) as ev_key
-        from ${tranches} t join ${projects} p on p.id = t.project_id
-        where p.deleted_at is null and t.status <> 'rejected' and t.evidence_no is not null
-      ), grp as (
-        select ev.ev_key from ev join ${projects} p on p.id = ev.project_id join ${units} pu on pu.id = p.unit_id
-        where ev.ev_key <> ''
-        group by ev.ev_key
-        having count(*) >= 2 and bool_or(${visible})
-      )
-      select ev.id::text as id, ev.ev_key, ${visible} as visible,
-        ${ifVisible(sql`ev.evidence_no`)} as evidence_no, ${ifVisible(sql`ev.amount::text`)} as amount,
-        ${ifVisible(sql`ev.arrived_on::text`)} as arrived_on, ${ifVisible(sql`ev.status::text`)} as status,
-        ${ifVisible(sql`p.id::text`)} as project_id, ${ifVisible(sql`p.code`)} as project_code, ${ifVisible(sql`p.name`)} as project_name,
-        ${ifVisible(sql`p.capital_type::text`)} as capital_type, ${ifVisible(sql`pu.id::text`)} as unit_id,
-        ${ifVisible(sql`pu.name`)} as unit_name, ${ifVisible(sql`pu.path`)} as unit_path
-      from ev join grp on grp.ev_key = ev.ev_key
-      join ${projects} p on p.id = ev.project_id
-      join ${units} pu on pu.id = p.unit_id
-      order by ev.ev_key, ev.reported_at, ev.id`,
-  );
-  const groups = new Map<string, typeof rows>();
-  for (const r of rows) groups.set(r.ev_key, [...(groups.get(r.ev_key) ?? []), r]);
-  const out: TRuleResult[] = [];
-  for (const g of groups.values()) {
-    const shown = g.filter((r) => r.visible);
-    const hidden = g.filter((r) => !r.visible).map((r) => r.id);
-    const first = shown[0];
-    if (!first) continue;
-    const listed = shown.map((r) => ({
-      id: r.id,
-      projectId: r.project_id!,
-      projectCode: r.project_code!,
-      projectName: r.project_name!,
-      unitName: r.unit_name!,
-      amount: r.amount!,
-      currency: currencyOf(r.capital_type!),
-      arrivedOn: r.arrived_on!,
-      status: r.status!,
-    }));
-    out.push({
-      members: shown.map((r) => ({
-        projectId: r.project_id!, projectCode: r.project_code!, projectName: r.project_name!, unitName: r.unit_name!, unitId: r.unit_id!, path: r.unit_path!,
-      })),
-      flag: {
-        key: flagKey("duplicate_evidence", shown.map((r) => r.id), hidden.length ? digestIds(hidden) : null),
-        rule: "duplicate_evidence",
-        projectId: first.project_id!,
-        projectCode: first.project_code!,
-        projectName: first.project_name!,
-        unitName: first.unit_name!,
-        projectIds: [...new Set(listed.map((r) => r.projectId))],
-        on: listed.map((r) => r.arrivedOn).sort().at(-1)!,
-        rows: listed.map((r) => r.id),
-        detail: { evidenceNo: first.evidence_no!.trim(), total: g.length, outsideCount: hidden.length, tranches: listed },
-      },
-    });
-  }
-  return out;
+async function duplicateEvidence(c: TRuleContext): Promise<SQL> {
+  // evidence_key: the number trimmed, NFKC (full-width digits typed on a Chinese keyboard) and
+  // lower case, kept by a trigger and indexed (migrations 0008, 0009)
+  const keys = narrowed(c)
+    ? sql`select distinct t2.evidence_key from ${tranches} t2 join ${projects} p2 on p2.id = t2.project_id join ${units} pu2 on pu2.id = p2.unit_id
+        where ${projectWhere(c, "p2", "pu2")} and t2.status <> 'rejected' and t2.evidence_key is not null`
+    : // numbers used twice at all (a superset: deleted projects are dropped below)
+      sql`select evidence_key from ${tranches} where evidence_key is not null and status <> 'rejected' group by evidence_key having count(*) >= 2`;
+  return sql`with k as (${keys}), ev as (
+      select t.id, t.project_id, t.amount, t.arrived_on, t.status, t.evidence_no, t.evidence_key as ev_key, ${CURRENCY} as currency,
+        p.code, p.name, pu.id as unit_id, pu.name as unit_name, pu.path as unit_path, pu.path like ${c.scopePattern} as visible,
+        row_number() over (partition by t.evidence_key order by t.reported_at, t.id)::int as ord
+      from k join ${tranches} t on t.evidence_key = k.evidence_key join ${projects} p on p.id = t.project_id join ${units} pu on pu.id = p.unit_id
+      where p.deleted_at is null and t.status <> 'rejected'
+    ), g as (
+      select ev_key, count(*)::int as total, (count(*) filter (where not visible))::int as outside,
+        ${sortedIds(sql`id`)} filter (where visible) as shown_ids, ${sortedIds(sql`id`)} filter (where not visible) as hidden_ids,
+        max(arrived_on) filter (where visible) as on_date,
+        jsonb_agg(id::text order by ord) filter (where visible) as row_ids,
+        (array_agg(evidence_no order by ord) filter (where visible))[1] as evidence_no,
+        ${ifDetail(c, sql`jsonb_agg(jsonb_build_object('id', id::text, 'projectId', project_id::text, 'projectCode', code, 'projectName', name, 'unitName', unit_name,
+          'amount', amount::text, 'currency', currency, 'arrivedOn', arrived_on::text, 'status', status::text) order by ord) filter (where visible)`)} as tranches
+      from ev group by ev_key having count(*) >= 2 and bool_or(visible)
+    ), gp as (
+      select ev_key, jsonb_agg(project_id order by first) as project_ids
+      from (select ev_key, project_id::text as project_id, min(ord) as first from ev where visible group by 1, 2) x group by ev_key
+    )
+    select 'duplicate_evidence'::text as rule, 'duplicate_evidence:' || g.shown_ids || coalesce('+' || ${digestSql(sql`g.hidden_ids`)}, '') as key,
+      g.on_date::text as on_date, ev.ord, ev.project_id::text as project_id, ev.code as project_code, ev.name as project_name,
+      ev.unit_id::text as unit_id, ev.unit_name, ev.unit_path, gp.project_ids, g.row_ids,
+      ${ifDetail(c, sql`jsonb_build_object('evidenceNo', g.evidence_no, 'total', g.total, 'outsideCount', g.outside, 'tranches', g.tranches)`)} as detail
+    from g join ev on ev.ev_key = g.ev_key and ev.visible join gp on gp.ev_key = g.ev_key`;
 }
 
 /** A forward stage move that passed over a stage (contact → signed), from the stage events. */
-async function skippedStage(c: TRuleContext): Promise<TRuleResult[]> {
-  const rows = await queryRows<TProjectCols & { id: string; from_stage: TStage; to_stage: TStage; business_date: string; recorded_at: string; actor_name: string | null }>(
-    c.db,
-    sql`select e.id::text as id, e.from_stage::text as from_stage, e.to_stage::text as to_stage, e.business_date::text as business_date,
-        ${iso(sql`e.recorded_at`)} as recorded_at, a.name as actor_name, ${PROJECT_COLS}
-      from ${stageEvents} e
-      join ${projects} p on p.id = e.project_id
-      join ${units} pu on pu.id = p.unit_id
-      left join ${users} a on a.id = e.actor_id
-      where ${projectWhere(c)} and e.from_stage is not null
-        and array_position(${STAGE_ARRAY}, e.from_stage::text) + 1 < array_position(${STAGE_ARRAY}, e.to_stage::text)
-      order by e.business_date desc, e.id`,
-  );
-  return rows.map((r): TRuleResult => ({
-    ...place(r),
-    flag: {
-      key: flagKey("skipped_stage", [r.id]),
-      rule: "skipped_stage",
-      ...head(r),
-      on: r.business_date,
-      rows: [r.id],
-      detail: {
-        eventId: r.id,
-        from: r.from_stage,
-        to: r.to_stage,
-        skipped: skippedStages(r.from_stage, r.to_stage),
-        businessDate: r.business_date,
-        recordedAt: new Date(r.recorded_at),
-        actorName: r.actor_name,
-      },
-    },
-  }));
+async function skippedStage(c: TRuleContext): Promise<SQL> {
+  return sql`select ${single(
+    c,
+    "skipped_stage",
+    sql`'skipped_stage:' || e.id::text`,
+    sql`e.business_date`,
+    sql`jsonb_build_array(e.id::text)`,
+    sql`jsonb_build_object('eventId', e.id::text, 'from', e.from_stage::text, 'to', e.to_stage::text, 'businessDate', e.business_date::text,
+      'recordedAt', ${iso(sql`e.recorded_at`)}, 'actorName', a.name)`,
+  )}
+    from ${stageEvents} e
+    join ${projects} p on p.id = e.project_id
+    join ${units} pu on pu.id = p.unit_id
+    left join ${users} a on a.id = e.actor_id
+    where ${projectWhere(c)} and e.from_stage is not null
+      and array_position(${STAGE_ARRAY}, e.from_stage::text) + 1 < array_position(${STAGE_ARRAY}, e.to_stage::text)`;
 }
 
 /**
  * 重复签约: signed (not lost) projects of the same investor — same normalised investor name, so two
- * investor records of one company count as one — whose names normalise equally, in two or more
- * units. SQL narrows to investors with signings in two units; the name comparison runs in TS.
+ * investor records of one company count as one — whose names denote one project (lib/flags
+ * isSameProject: similar, not only equal), in two or more units. SQL narrows to investors with
+ * signings in two units (and touching what was asked for); the names are compared in TypeScript
+ * and the flags go back into the query as one jsonb parameter.
  */
-async function repeatSigning(c: TRuleContext): Promise<TRuleResult[]> {
-  const visible = sql`pu.path like ${c.scopePattern}`;
-  const rows = await queryRows<{
-    id: string; name: string; inv_key: string; unit_id: string; visible: boolean; investor_name: string | null; code: string | null;
-    unit_name: string | null; unit_path: string | null; signed_on: string | null; signed_amount: string | null; capital_type: TCapitalType | null;
-  }>(
+async function repeatSigning(c: TRuleContext): Promise<SQL> {
+  const signedLive = (p: string) => sql.raw(`${p}.deleted_at is null and ${p}.signed_on is not null and ${p}.status <> 'lost'`);
+  const touching = narrowed(c)
+    ? sql`and i2.name_normalized in (
+        select i3.name_normalized from ${projects} p3 join ${investors} i3 on i3.id = p3.investor_id join ${units} pu3 on pu3.id = p3.unit_id
+        where ${projectWhere(c, "p3", "pu3")} and ${signedLive("p3")})`
+    : sql``;
+  // 1. the names to compare: signings of investors that signed in two units or more
+  const candidates = await queryRows<{ id: string; name: string; inv_key: string; unit_id: string; visible: boolean }>(
     c.db,
-    sql`with s as (
-        select p.id, p.unit_id, i.name_normalized as inv_key
-        from ${projects} p join ${investors} i on i.id = p.investor_id
-        where p.deleted_at is null and p.signed_on is not null and p.status <> 'lost'
-      ), cand as (
-        select s.inv_key from s join ${units} pu on pu.id = s.unit_id
-        group by s.inv_key
-        having count(distinct s.unit_id) >= 2 and bool_or(${visible})
-      )
-      select p.id::text as id, p.name, s.inv_key, p.unit_id::text as unit_id, ${visible} as visible,
-        case when ${visible} then i.name end as investor_name, case when ${visible} then p.code end as code,
-        case when ${visible} then pu.name end as unit_name, case when ${visible} then pu.path end as unit_path,
-        case when ${visible} then p.signed_on::text end as signed_on, case when ${visible} then p.signed_amount::text end as signed_amount,
-        case when ${visible} then p.capital_type::text end as capital_type
-      from s join cand on cand.inv_key = s.inv_key
-      join ${projects} p on p.id = s.id
-      join ${investors} i on i.id = p.investor_id
-      join ${units} pu on pu.id = p.unit_id
+    sql`select p.id::text as id, p.name, i.name_normalized as inv_key, p.unit_id::text as unit_id, pu.path like ${c.scopePattern} as visible
+      from ${projects} p join ${investors} i on i.id = p.investor_id join ${units} pu on pu.id = p.unit_id
+      where ${signedLive("p")} and i.name_normalized in (
+        select i2.name_normalized from ${projects} p2 join ${investors} i2 on i2.id = p2.investor_id
+        where ${signedLive("p2")} ${touching}
+        group by i2.name_normalized having count(distinct p2.unit_id) >= 2)
       order by p.signed_on, p.code`,
   );
-  const out: TRuleResult[] = [];
   // out-of-scope names are compared here and dropped: only ids (as a digest) and counts leave
-  for (const g of groupRepeatSignings(rows.map((r) => ({ ...r, investorKey: r.inv_key, unitId: r.unit_id })))) {
-    const shown = g.filter((r) => r.visible);
+  const groups = groupRepeatSignings(candidates.map((r) => ({ ...r, investorKey: r.inv_key, unitId: r.unit_id }))).filter((g) => g.some((r) => r.visible));
+  if (!groups.length) return NO_FLAGS;
+  // 2. what the flags show, for the projects in scope of the groups found
+  const shownIds = groups.flatMap((g) => g.filter((r) => r.visible).map((r) => r.id));
+  const shown = new Map(
+    (
+      await queryRows<{ id: string; code: string; unit_name: string; unit_path: string; investor_name: string; signed_on: string; signed_amount: string | null; capital_type: TCapitalType }>(
+        c.db,
+        sql`select p.id::text as id, p.code, pu.name as unit_name, pu.path as unit_path, i.name as investor_name, p.signed_on::text as signed_on,
+            p.signed_amount::text as signed_amount, p.capital_type::text as capital_type
+          from ${projects} p join ${investors} i on i.id = p.investor_id join ${units} pu on pu.id = p.unit_id where p.id = any(${uuidArray(shownIds)})`,
+      )
+    ).map((r) => [r.id, r]),
+  );
+  const members: TFlagMemberRow[] = [];
+  for (const g of groups) {
+    const inScope = g.filter((r) => r.visible && shown.has(r.id));
     const hidden = g.filter((r) => !r.visible).map((r) => r.id);
-    const first = shown[0];
+    const first = inScope[0];
     if (!first) continue;
-    out.push({
-      members: shown.map((r) => ({ projectId: r.id, projectCode: r.code!, projectName: r.name, unitName: r.unit_name!, unitId: r.unit_id, path: r.unit_path! })),
-      flag: {
-        key: flagKey("repeat_signing", shown.map((r) => r.id), hidden.length ? digestIds(hidden) : null),
-        rule: "repeat_signing",
-        projectId: first.id,
-        projectCode: first.code!,
-        projectName: first.name,
-        unitName: first.unit_name!,
-        projectIds: shown.map((r) => r.id),
-        on: shown.map((r) => r.signed_on!).sort().at(-1)!,
-        rows: shown.map((r) => r.id),
-        detail: {
-          investorName: first.investor_name!,
-          unitCount: new Set(g.map((r) => r.unit_id)).size,
-          outsideCount: hidden.length,
-          projects: shown.map((r) => ({
-            id: r.id, code: r.code!, name: r.name, unitName: r.unit_name!, signedOn: r.signed_on!, signedAmount: r.signed_amount, currency: currencyOf(r.capital_type!),
-          })),
-        },
-      },
+    const ids = inScope.map((r) => r.id);
+    const show = (id: string) => shown.get(id)!;
+    const flag = {
+      rule: "repeat_signing" as const,
+      key: flagKey("repeat_signing", ids, hidden.length ? digestIds(hidden) : null),
+      on_date: inScope.map((r) => show(r.id).signed_on).sort().at(-1)!,
+      project_ids: ids,
+      row_ids: ids,
+      detail: {
+        investorName: show(first.id).investor_name,
+        unitCount: new Set(g.map((r) => r.unit_id)).size,
+        outsideCount: hidden.length,
+        projects: inScope.map((r) => {
+          const x = show(r.id);
+          return { id: r.id, code: x.code, name: r.name, unitName: x.unit_name, signedOn: x.signed_on, signedAmount: x.signed_amount, currency: currencyOf(x.capital_type) };
+        }),
+      } satisfies TFlagDetails["repeat_signing"],
+    };
+    inScope.forEach((r, ord) => {
+      const x = show(r.id);
+      members.push({ ...flag, ord, project_id: r.id, project_code: x.code, project_name: r.name, unit_id: r.unit_id, unit_name: x.unit_name, unit_path: x.unit_path });
     });
   }
-  return out;
+  return sql`select * from jsonb_to_recordset(${JSON.stringify(members)}::jsonb) as x(${MEMBER_COLUMNS})`;
 }
 
-/** 三未项目: signed (not lost) more than `threeNotDays` ago and still not registered, started or funded (verified). */
-async function threeNot(c: TRuleContext): Promise<TRuleResult[]> {
+/** 三未项目 (the definition in three-not.ts): which of registration, construction start, verified funds are missing. */
+async function threeNot(c: TRuleContext): Promise<SQL> {
   const threshold = Number(c.settings.threeNotDays);
-  const funded = sql`exists (select 1 from ${tranches} t where t.project_id = p.id and t.status = 'verified')`;
-  const rows = await queryRows<TProjectCols & { signed_on: string; days: number; registered_on: string | null; construction_on: string | null; funded: boolean }>(
-    c.db,
-    sql`select p.signed_on::text as signed_on, (${c.today}::date - p.signed_on)::int as days,
-        p.registered_on::text as registered_on, p.construction_on::text as construction_on, ${funded} as funded, ${PROJECT_COLS}
-      from ${projects} p
-      join ${units} pu on pu.id = p.unit_id
-      where ${projectWhere(c)} and p.stage in ('signed', 'funds') and p.status <> 'lost' and p.signed_on is not null
-        and ${c.today}::date - p.signed_on > ${threshold}::int
-        and (p.registered_on is null or p.construction_on is null or not ${funded})
-      order by p.signed_on, p.code`,
-  );
-  return rows.map((r): TRuleResult => ({
-    ...place(r),
-    flag: {
-      key: flagKey("three_not", [r.project_id]),
-      rule: "three_not",
-      ...head(r),
-      on: r.signed_on,
-      rows: [r.project_id],
-      detail: {
-        signedOn: r.signed_on,
-        days: Number(r.days),
-        thresholdDays: threshold,
-        missing: threeNotItems({ registeredOn: r.registered_on, constructionOn: r.construction_on, hasVerifiedFunds: Boolean(r.funded) }),
-      },
-    },
-  }));
+  return sql`select ${single(
+    c,
+    "three_not",
+    sql`'three_not:' || p.id::text`,
+    sql`p.signed_on`,
+    sql`jsonb_build_array(p.id::text)`,
+    sql`jsonb_build_object('signedOn', p.signed_on::text, 'days', ${c.today}::date - p.signed_on, 'thresholdDays', ${threshold}::int,
+      'registeredOn', t3.registered_on, 'constructionOn', t3.construction_on, 'funded', t3.funded)`,
+  )}
+    from ${projects} p
+    join ${units} pu on pu.id = p.unit_id
+    cross join lateral (select ${threeNotColumns}) t3
+    where ${projectWhere(c)} and ${isThreeNotSql(threshold, c.today)}`;
 }
 
-export const RULES: Record<TFlagRule, (c: TRuleContext) => Promise<TRuleResult[]>> = {
+export const RULES: Record<TFlagRule, (c: TRuleContext) => Promise<SQL>> = {
   backdated,
   over_signed: overSignedRule,
   duplicate_evidence: duplicateEvidence,
@@ -422,3 +381,44 @@ export const RULES: Record<TFlagRule, (c: TRuleContext) => Promise<TRuleResult[]
   repeat_signing: repeatSigning,
   three_not: threeNot,
 };
+
+const date = (v: unknown) => new Date(v as string);
+
+/** The raw facts a rule put in `detail` (jsonb) → the typed detail the pages explain. */
+export function finishDetail<R extends TFlagRule>(rule: R, raw: unknown): TFlagDetails[R] {
+  const d = (typeof raw === "string" ? JSON.parse(raw) : raw) as Record<string, unknown>;
+  switch (rule as TFlagRule) {
+    case "backdated": {
+      const lock = d.lock as (Record<string, unknown> & { kind: TPeriodKind; periodStart: string; periodEnd: string }) | null;
+      return {
+        ...(d as Omit<TFlagDetails["backdated"], "reportedAt" | "late" | "lock">),
+        reportedAt: date(d.reportedAt),
+        late: Number(d.days) > Number(d.thresholdDays),
+        lock: lock ? { kind: lock.kind, periodStart: lock.periodStart, periodEnd: lock.periodEnd, lockedAt: date(lock.lockedAt), reopenedAt: lock.reopenedAt ? date(lock.reopenedAt) : null } : null,
+      } as TFlagDetails[R];
+    }
+    case "over_signed": {
+      const v = d as { verified: string; signed: string; currency: TCurrency; trancheCount: number; tranches: TFlagDetails["over_signed"]["tranches"] };
+      // the SQL selected verified > signed > 0, so overSigned is never null here
+      const over = overSigned(v.verified, v.signed)!;
+      return { verified: v.verified, signed: v.signed, ...over, currency: v.currency, trancheCount: v.trancheCount, tranches: v.tranches } as TFlagDetails[R];
+    }
+    case "duplicate_evidence":
+      return { ...d, evidenceNo: String(d.evidenceNo).trim() } as TFlagDetails[R];
+    case "skipped_stage": {
+      const v = d as { eventId: string; from: TStage; to: TStage; businessDate: string; recordedAt: string; actorName: string | null };
+      return { eventId: v.eventId, from: v.from, to: v.to, skipped: skippedStages(v.from, v.to), businessDate: v.businessDate, recordedAt: date(v.recordedAt), actorName: v.actorName } as TFlagDetails[R];
+    }
+    case "repeat_signing":
+      return d as TFlagDetails[R];
+    case "three_not": {
+      const v = d as { signedOn: string; days: number; thresholdDays: number; registeredOn: string | null; constructionOn: string | null; funded: boolean };
+      return {
+        signedOn: v.signedOn,
+        days: Number(v.days),
+        thresholdDays: Number(v.thresholdDays),
+        missing: threeNotItems({ registeredOn: v.registeredOn, constructionOn: v.constructionOn, hasVerifiedFunds: Boolean(v.funded) }),
+      } as TFlagDetails[R];
+    }
+  }
+}

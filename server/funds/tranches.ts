@@ -79,7 +79,10 @@ export async function reportTranche(db: Db, actor: TActor, input: TReportTranche
     // the same form submitted twice at once: the other submission won the unique request key
     if (data.requestKey && pgErrorCode(err) === "23505") {
       const [dup] = await db.select().from(tranches).where(eq(tranches.requestKey, data.requestKey));
-      if (dup) return dup;
+      if (dup) {
+        await getProjectRow(db, actor, dup.projectId); // in scope, as in the transaction: else NOT_FOUND
+        return dup;
+      }
     }
     throw err;
   }

@@ -27,3 +27,18 @@ export function mapHeader(kind: TImportKind, header: string[]): THeaderMap {
     if (c.required && !(c.key in out.index)) out.problems.push({ column: c.aliases[0] ?? c.key, message: { key: "errors.import.missingColumn", values: { column: `${c.aliases[0]} / ${c.key}` } } });
   return out;
 }
+
+/**
+ * The header row among the first rows: the one naming the most of the kind's columns (a title or
+ * a note above the table names none). Without any match, the first row, so its missing columns
+ * are reported.
+ */
+export function findHeaderRow(kind: TImportKind, rows: Array<{ cells: string[] }>, scan: number): number {
+  let best = 0;
+  let bestCount = 0;
+  rows.slice(0, scan).forEach((r, i) => {
+    const n = Object.keys(mapHeader(kind, r.cells).index).length;
+    if (n > bestCount) [best, bestCount] = [i, n];
+  });
+  return best;
+}

@@ -1,13 +1,17 @@
 // Import a units / projects / tranches / targets file: every row is read and validated first; the
 // preview says what would be new, updated or unchanged, and lists errors by row and column; then
 // — only when the whole file is valid — everything is written in ONE transaction (all or nothing).
-// Keyed by code, so importing the same file again changes nothing.
-import { and, eq, inArray, isNull, like, or, sql } from "drizzle-orm";
+// Keyed by code, so importing the same file again changes nothing. Every row updated is written
+// with the version read while planning: a row changed by someone else meanwhile refuses the file.
+import { and, asc, eq, inArray, isNull, like, or, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
+import { pgErrorCode } from "@/db/client";
 import { investors, projects, stageEvents, targets, tranches, units, users } from "@/db/schema";
 import { isValidCreditCode, normalizeCreditCode } from "@/lib/credit-code";
-import { currencyOf, type TCapitalType, type TStage, type TStatus, type TTargetMetric, type TUnitKind } from "@/lib/domain";
+import { currencyOf, type TCapitalType, type TOriginClass, type TStage, type TStatus, type TTargetMetric, type TUnitKind } from "@/lib/domain";
 import { todayCN } from "@/lib/dates";
+import { systemNote } from "@/lib/event-note";
+import { IMPORT_LIMITS } from "@/lib/import-columns";
 import { dec } from "@/lib/money";
 import { normalizeInvestorName } from "@/lib/normalize-name";
 import { codesFromPath, deriveOriginClass } from "@/lib/origin-class";
@@ -17,11 +21,12 @@ import { can } from "@/server/auth/permissions";
 import { subtreePattern } from "@/server/auth/scope";
 import { writeAudit } from "@/server/audit/write-audit";
 import { AppError, type TMessage } from "@/server/lib/errors";
+import { updateVersioned } from "@/server/lib/versioned-update";
 import { ZProjectCode } from "@/server/projects/project-fields";
 import { investorVisible } from "@/server/investors/investors";
 import { assertUnlocked, findBindingLocks, lockMessage, projectFigureDates, type TLockTarget } from "@/server/locks/assert-unlocked";
-import { COLUMNS, mapHeader, type TImportKind } from "./columns";
-import { readTable } from "./read-table";
+import { COLUMNS, findHeaderRow, mapHeader, type TImportKind } from "./columns";
+import { HEADER_SCAN, readTable, tooManyRows } from "./read-table";
 import { unneutralize } from "@/server/exports/cells";
 import {
   AMOUNT_UNITS, parseAmount, parseBool, parseCapitalType, parseDate, parseIndustry, parseMetric, parseOrigin,
@@ -29,12 +34,15 @@ import {
 } from "./values";
 
 export type TImportError = { row: number; column: string | null; message: TMessage };
-export type TImportProgress = (p: { phase: "read" | "validate" | "write"; done: number; total: number }) => void;
+/** Progress of the phases; a reporter that returns a promise is awaited (backpressure). */
+export type TImportProgress = (p: { phase: "read" | "validate" | "write"; done: number; total: number }) => void | Promise<void>;
 export type TImportResult = {
   kind: TImportKind;
   encoding: string;
   sheet: string | null;
   sheets: string[];
+  /** the spreadsheet row the header was found in (a title may sit above it) */
+  headerRow: number;
   totalRows: number;
   counts: { new: number; updated: number; unchanged: number };
   errors: TImportError[];
@@ -51,6 +59,9 @@ type TPlanned = {
 };
 type TApplyContext = { investorIds: Map<string, string>; actor: TActor; now: Date };
 type TRowReader = { row: number; get: (key: string) => string; has: (key: string) => boolean; unit: (key: string) => string | null };
+/** Called once per row while planning: reports progress now and then, and lets it reach the client. */
+type TTick = () => Promise<void>;
+type TPlanner = (db: Db, actor: TActor, rows: TRowReader[], label: (k: string) => string, tick: TTick) => Promise<{ planned: TPlanned[]; errors: TImportError[] }>;
 
 const ACTIONS: Record<TImportKind, Parameters<typeof can>[1]> = {
   units: "import.units",
@@ -58,6 +69,7 @@ const ACTIONS: Record<TImportKind, Parameters<typeof can>[1]> = {
   tranches: "import.tranches",
   targets: "import.targets",
 };
+const PROGRESS_ROWS = 500;
 
 const err = (row: number, column: string | null, key: string, values?: Record<string, string | number>): TImportError => ({
   row,
@@ -65,39 +77,62 @@ const err = (row: number, column: string | null, key: string, values?: Record<st
   message: { key, values },
 });
 
+/** The row was changed (or removed) by someone else between this import's planning and its write. */
+const changedSincePreview = () => new AppError("CONFLICT", { key: "errors.import.stale" });
+const seen = <T>(write: Promise<T>): Promise<T> =>
+  write.catch((e: unknown) => {
+    throw e instanceof AppError && (e.code === "CONFLICT" || e.code === "NOT_FOUND") ? changedSincePreview() : e;
+  });
+
+function ticker(onProgress: TImportProgress | undefined, total: number): TTick {
+  let done = 0;
+  return async () => {
+    done += 1;
+    if (done % PROGRESS_ROWS !== 0) return;
+    await onProgress?.({ phase: "validate", done, total });
+    await new Promise((r) => setImmediate(r));
+  };
+}
+
 export async function importFile(
   db: Db,
   actor: TActor,
   opts: { kind: TImportKind; bytes: Uint8Array; sheet?: string | null; dryRun: boolean; onProgress?: TImportProgress },
 ): Promise<TImportResult> {
   if (!can(actor.role, ACTIONS[opts.kind])) throw new AppError("FORBIDDEN", { key: "errors.forbidden" });
-  opts.onProgress?.({ phase: "read", done: 0, total: 1 });
-  const table = await readTable(opts.bytes, { sheet: opts.sheet });
-  const header = mapHeader(opts.kind, table.header);
+  const report = opts.onProgress;
+  await report?.({ phase: "read", done: 0, total: 1 });
+  const table = await readTable(opts.bytes, { sheet: opts.sheet, onProgress: (p) => void report?.({ phase: "read", ...p }) });
+  const at = findHeaderRow(opts.kind, table.rows, HEADER_SCAN);
+  const headerRow = table.rows[at]!;
+  const dataRows = table.rows.slice(at + 1);
+  if (dataRows.length > IMPORT_LIMITS.maxRows) throw tooManyRows();
+  const header = mapHeader(opts.kind, headerRow.cells);
   const result: TImportResult = {
     kind: opts.kind,
     encoding: table.encoding,
     sheet: table.sheet,
     sheets: table.sheets,
-    totalRows: table.rows.length,
+    headerRow: headerRow.row,
+    totalRows: dataRows.length,
     counts: { new: 0, updated: 0, unchanged: 0 },
-    errors: header.problems.map((p) => ({ row: 1, column: p.column, message: p.message })),
+    errors: header.problems.map((p) => ({ row: headerRow.row, column: p.column, message: p.message })),
     sample: [],
     applied: false,
   };
   if (result.errors.length) return result;
-  const label = (key: string) => table.header[header.index[key]!] ?? key;
-  const readers: TRowReader[] = table.rows.map((r) => ({
+  const label = (key: string) => headerRow.cells[header.index[key]!] ?? key;
+  const readers: TRowReader[] = dataRows.map((r) => ({
     row: r.row,
     get: (key) => (key in header.index ? unneutralize((r.cells[header.index[key]!] ?? "").trim()) : ""),
     has: (key) => key in header.index && (r.cells[header.index[key]!] ?? "").trim() !== "",
     unit: (key) => header.unit[key] ?? null,
   }));
-  opts.onProgress?.({ phase: "validate", done: 0, total: readers.length });
-  const planners = { units: planUnits, projects: planProjects, tranches: planTranches, targets: planTargets };
-  const { planned, errors } = await planners[opts.kind](db, actor, readers, label);
-  opts.onProgress?.({ phase: "validate", done: readers.length, total: readers.length });
+  await report?.({ phase: "validate", done: 0, total: readers.length });
+  const planners: Record<TImportKind, TPlanner> = { units: planUnits, projects: planProjects, tranches: planTranches, targets: planTargets };
+  const { planned, errors } = await planners[opts.kind](db, actor, readers, label, ticker(report, readers.length));
   result.errors.push(...errors, ...(await lockErrors(db, actor, planned)));
+  await report?.({ phase: "validate", done: readers.length, total: readers.length });
   result.errors.sort((a, b) => a.row - b.row);
   for (const p of planned) result.counts[p.action === "new" ? "new" : p.action === "updated" ? "updated" : "unchanged"]++;
   result.sample = planned
@@ -107,25 +142,31 @@ export async function importFile(
   if (opts.dryRun || result.errors.length) return result;
 
   const todo = planned.filter((p) => p.apply);
-  await db.transaction(async (tx) => {
-    const ctx: TApplyContext = { investorIds: new Map(), actor, now: new Date() };
-    // again inside the transaction, before the first write: a lock may have been set since the preview
-    await assertUnlocked(tx, todo.flatMap((p) => p.locks ?? []), actor);
-    let done = 0;
-    for (const p of todo) {
-      await p.apply!(tx, ctx);
-      if (++done % 200 === 0) opts.onProgress?.({ phase: "write", done, total: todo.length });
-    }
-    await writeAudit(tx, {
-      actorId: actor.id,
-      action: `import.${opts.kind}`,
-      entityType: "import",
-      entityId: `${opts.kind}:${new Date().toISOString()}`,
-      unitId: actor.unitId,
-      after: { rows: result.totalRows, ...result.counts, encoding: table.encoding, sheet: table.sheet },
+  try {
+    await db.transaction(async (tx) => {
+      const ctx: TApplyContext = { investorIds: new Map(), actor, now: new Date() };
+      // again inside the transaction, before the first write: a lock may have been set since the preview
+      await assertUnlocked(tx, todo.flatMap((p) => p.locks ?? []), actor);
+      let done = 0;
+      for (const p of todo) {
+        await p.apply!(tx, ctx);
+        if (++done % PROGRESS_ROWS === 0) await report?.({ phase: "write", done, total: todo.length });
+      }
+      await writeAudit(tx, {
+        actorId: actor.id,
+        action: `import.${opts.kind}`,
+        entityType: "import",
+        entityId: `${opts.kind}:${new Date().toISOString()}`,
+        unitId: actor.unitId,
+        after: { rows: result.totalRows, ...result.counts, encoding: table.encoding, sheet: table.sheet },
+      });
     });
-  });
-  opts.onProgress?.({ phase: "write", done: todo.length, total: todo.length });
+  } catch (e) {
+    // a code or credit code taken by someone else since the planning read
+    if (pgErrorCode(e) === "23505") throw changedSincePreview();
+    throw e;
+  }
+  await report?.({ phase: "write", done: todo.length, total: todo.length });
   result.applied = true;
   return result;
 }
@@ -157,12 +198,12 @@ async function scopeUnits(db: Db, actor: TActor) {
 }
 
 function duplicateKeys<T>(items: Array<{ row: number; key: string; item: T }>, column: string) {
-  const seen = new Map<string, number>();
+  const seenAt = new Map<string, number>();
   const errors: TImportError[] = [];
   for (const i of items) {
-    const first = seen.get(i.key);
+    const first = seenAt.get(i.key);
     if (first !== undefined) errors.push(err(i.row, column, "errors.import.duplicateRow", { first }));
-    else seen.set(i.key, i.row);
+    else seenAt.set(i.key, i.row);
   }
   return errors;
 }
@@ -175,7 +216,7 @@ const KIND_WORDS: Array<[RegExp, TUnitKind]> = [
   [/(县|旗|市)$/, "county"],
 ];
 
-async function planUnits(db: Db, actor: TActor, rows: TRowReader[], label: (k: string) => string) {
+async function planUnits(db: Db, actor: TActor, rows: TRowReader[], label: (k: string) => string, tick: TTick) {
   const errors: TImportError[] = [];
   const planned: TPlanned[] = [];
   const existing = await db.select().from(units);
@@ -183,16 +224,17 @@ async function planUnits(db: Db, actor: TActor, rows: TRowReader[], label: (k: s
   const fileCodes = new Map(rows.map((r) => [r.get("code"), r]));
   errors.push(...duplicateKeys(rows.map((r) => ({ row: r.row, key: r.get("code"), item: r })), label("code")));
   // parents first: a unit may name a parent defined further down the file
-  const depth = (code: string, seen = new Set<string>()): number => {
+  const depth = (code: string, seenCodes = new Set<string>()): number => {
     const r = fileCodes.get(code);
-    if (!r || seen.has(code)) return 0;
-    seen.add(code);
+    if (!r || seenCodes.has(code)) return 0;
+    seenCodes.add(code);
     const parent = r.get("parent_code");
-    return parent ? 1 + depth(parent, seen) : 0;
+    return parent ? 1 + depth(parent, seenCodes) : 0;
   };
   const ordered = [...rows].sort((a, b) => depth(a.get("code")) - depth(b.get("code")));
   const pathOf = new Map(existing.map((u) => [u.code, u.path]));
   for (const r of ordered) {
+    await tick();
     const code = r.get("code");
     const name = r.get("name");
     const parentCode = r.get("parent_code") || null;
@@ -204,11 +246,8 @@ async function planUnits(db: Db, actor: TActor, rows: TRowReader[], label: (k: s
       continue;
     }
     const parentPath = parentCode ? pathOf.get(parentCode) : "";
-    if (parentCode && parentPath === undefined) {
-      errors.push(err(r.row, label("parent_code"), "errors.import.parentMissing", { code: parentCode }));
-      continue;
-    }
-    if (parentCode && !parentPath!.startsWith(actor.unitPath)) {
+    // a parent outside the scope answers exactly like one that does not exist
+    if (parentCode && (parentPath === undefined || !parentPath.startsWith(actor.unitPath))) {
       errors.push(err(r.row, label("parent_code"), "errors.import.unitScope", { unit: parentCode }));
       continue;
     }
@@ -248,7 +287,9 @@ async function planUnits(db: Db, actor: TActor, rows: TRowReader[], label: (k: s
       row: r.row, action: "updated", key: code, changes,
       apply: async (tx) => {
         const pid = parentCode ? (await tx.select({ id: units.id }).from(units).where(eq(units.code, parentCode)))[0]!.id : parentId;
-        const [u] = await tx.update(units).set({ name, parentId: pid, path, version: sql`${units.version} + 1`, updatedAt: sql`now()` }).where(eq(units.id, current.id)).returning();
+        // the descendants' paths below are rewritten without a version bump: a descendant in the
+        // same file still matches the version it was planned with
+        const u = await seen(updateVersioned(tx, units, current.id, current.version, { name, parentId: pid, path }));
         if (current.path !== path)
           await tx.update(units).set({ path: sql`${path} || substr(${units.path}, ${current.path.length + 1})` }).where(and(like(units.path, `${current.path}%`), sql`${units.id} <> ${current.id}`));
         await writeAudit(tx, { actorId: actor.id, action: "unit.import", entityType: "unit", entityId: current.id, unitId: current.id, before: current, after: u });
@@ -266,6 +307,9 @@ type TProjectRow = {
   origin: { region: string | null; country: string | null }; industry: string; sourceChannel: string; planned: string;
   stage: TStage; status: TStatus; statusReason: string | null; contactDate: string; negotiationDate: string | null;
   signedDate: string | null; signedAmount: string | null; ownerId: string | null; notes: string | null;
+  /** the investor the row names, when it is already registered; else it is created on import */
+  investorId: string | null;
+  originClass: TOriginClass;
 };
 
 function amountIn(r: TRowReader, key: string, currency: "CNY" | "USD", label: (k: string) => string, errors: TImportError[]): string | null {
@@ -292,27 +336,80 @@ function dateIn(r: TRowReader, key: string, label: (k: string) => string, errors
   return d;
 }
 
-async function planProjects(db: Db, actor: TActor, rows: TRowReader[], label: (k: string) => string) {
+type TInvestorRef = { id: string; name: string; nameNormalized: string; creditCode: string | null; originRegion: string | null; originCountry: string | null };
+
+/**
+ * The registered investors the file's rows may name, found the way entry finds duplicates: by
+ * credit code (investors are legal entities shared by every bureau), else by normalised name
+ * among the investors the importer can see.
+ */
+async function investorLookup(db: Db, actor: TActor, rows: TRowReader[], currentIds: string[]) {
+  const cols = { id: investors.id, name: investors.name, nameNormalized: investors.nameNormalized, creditCode: investors.creditCode, originRegion: investors.originRegion, originCountry: investors.originCountry };
+  const codes = [...new Set(rows.map((r) => normalizeCreditCode(r.get("credit_code"))).filter((c) => c && isValidCreditCode(c)))];
+  const names = [...new Set(rows.map((r) => normalizeInvestorName(r.get("investor"))).filter(Boolean))];
+  const [byCode, byName, current] = await Promise.all([
+    codes.length ? db.select(cols).from(investors).where(inArray(investors.creditCode, codes)) : [],
+    names.length ? db.select(cols).from(investors).where(and(inArray(investors.nameNormalized, names), investorVisible(actor))).orderBy(asc(investors.createdAt)) : [],
+    currentIds.length ? db.select(cols).from(investors).where(inArray(investors.id, [...new Set(currentIds)])) : [],
+  ]);
+  const codeMap = new Map(byCode.map((i) => [i.creditCode!, i]));
+  const nameMap = new Map<string, TInvestorRef>();
+  for (const i of byName) if (!nameMap.has(i.nameNormalized)) nameMap.set(i.nameNormalized, i);
+  return {
+    byId: new Map([...current, ...byCode, ...byName].map((i) => [i.id, i])),
+    match(name: string, creditCode: string | null): TInvestorRef | null {
+      const byN = nameMap.get(normalizeInvestorName(name));
+      if (!creditCode) return byN ?? null;
+      // a credit code not registered yet: the same-named investor recorded without one
+      return codeMap.get(creditCode) ?? (byN && !byN.creditCode ? byN : null);
+    },
+  };
+}
+
+/** The dates the stage history records: first contact, and when negotiation began. */
+async function recordedDates(db: Db, projectIds: string[]) {
+  if (!projectIds.length) return new Map<string, { contact: string; negotiation: string | null }>();
+  const rows = await db
+    .select({
+      projectId: stageEvents.projectId,
+      contact: sql<string>`min(${stageEvents.businessDate})::text`,
+      negotiation: sql<string | null>`(min(${stageEvents.businessDate}) filter (where ${stageEvents.toStage} = 'negotiation'))::text`,
+    })
+    .from(stageEvents)
+    .where(inArray(stageEvents.projectId, projectIds))
+    .groupBy(stageEvents.projectId);
+  return new Map(rows.map((r) => [r.projectId, { contact: r.contact, negotiation: r.negotiation }]));
+}
+
+async function planProjects(db: Db, actor: TActor, rows: TRowReader[], label: (k: string) => string, tick: TTick) {
   const errors: TImportError[] = [];
   const planned: TPlanned[] = [];
   const today = todayCN();
   const { rows: scoped, byKey: unitByKey } = await scopeUnits(db, actor);
   const cities = (await db.select({ code: units.code, name: units.name }).from(units).where(eq(units.kind, "city")));
   const codes = rows.map((r) => r.get("code").toUpperCase()).filter(Boolean);
+  // deleted projects too: their codes stay taken
   const existing = codes.length ? await db.select().from(projects).where(inArray(projects.code, codes)) : [];
   const existingByCode = new Map(existing.map((p) => [p.code, p]));
+  const live = existing.filter((p) => !p.deletedAt && scoped.some((u) => u.id === p.unitId));
   const owners = await db
     .select({ id: users.id, email: users.email, path: units.path, disabledAt: users.disabledAt })
     .from(users)
     .innerJoin(units, eq(units.id, users.unitId))
     .where(like(units.path, subtreePattern(actor.unitPath)));
-  const trancheCounts = existing.length
-    ? await db.select({ projectId: tranches.projectId, n: sql<number>`count(*)::int` }).from(tranches).where(inArray(tranches.projectId, existing.map((p) => p.id))).groupBy(tranches.projectId)
-    : [];
+  const liveIds = live.map((p) => p.id);
+  const [trancheCounts, figureDates, history, investorsOf] = await Promise.all([
+    liveIds.length
+      ? db.select({ projectId: tranches.projectId, n: sql<number>`count(*)::int` }).from(tranches).where(inArray(tranches.projectId, liveIds)).groupBy(tranches.projectId)
+      : [],
+    projectFigureDates(db, liveIds),
+    recordedDates(db, liveIds),
+    investorLookup(db, actor, rows, live.map((p) => p.investorId)),
+  ]);
   errors.push(...duplicateKeys(rows.map((r) => ({ row: r.row, key: r.get("code").toUpperCase(), item: r })), label("code")));
-  const figureDates = await projectFigureDates(db, existing.map((p) => p.id));
 
   for (const r of rows) {
+    await tick();
     const before = errors.length;
     const code = ZProjectCode.safeParse(r.get("code"));
     if (!code.success) errors.push(err(r.row, label("code"), "errors.project.codeFormat"));
@@ -363,12 +460,22 @@ async function planProjects(db: Db, actor: TActor, rows: TRowReader[], label: (k
       else ownerId = o.id;
     }
     const current = code.success ? existingByCode.get(code.data) : undefined;
-    if (current && !scoped.some((u) => u.id === current.unitId)) errors.push(err(r.row, label("code"), "errors.project.codeTaken"));
+    const inScope = !!current && scoped.some((u) => u.id === current.unitId);
+    // a deleted project's code is not free, and its hidden row is not edited silently
+    if (current && inScope && current.deletedAt) errors.push(err(r.row, label("code"), "errors.import.codeDeleted", { code: current.code }));
+    else if (current && !inScope) errors.push(err(r.row, label("code"), "errors.project.codeTaken"));
+    // an investor already registered keeps its origin: a sheet that says otherwise would make the
+    // out-of-province figures disagree with it (the origin is changed on the investor's page)
+    const registered = investor.length >= 2 ? investorsOf.match(investor, creditCode) : null;
+    if (registered && origin && r.has("investor_origin") && (registered.originRegion !== origin.region || registered.originCountry !== origin.country))
+      errors.push(err(r.row, label("investor_origin"), "errors.import.investorOrigin", { investor }));
     if (errors.length > before || !code.success || !capitalType || !unit || !origin || !status) continue;
 
+    const originClass = deriveOriginClass({ capitalType, originRegion: registered ? registered.originRegion : origin.region, ...codesFromPath(unit.path) });
     const data: TProjectRow = {
       code: code.data, name, capitalType, unit, investor, creditCode, origin, industry: industry!, sourceChannel: sourceChannel!, planned: planned_!,
       stage, status, statusReason: status === "active" ? null : statusReason, contactDate, negotiationDate, signedDate, signedAmount, ownerId, notes: r.get("notes") || null,
+      investorId: registered?.id ?? null, originClass,
     };
     if (!current) {
       // its stage events, each dated in its period
@@ -379,6 +486,16 @@ async function planProjects(db: Db, actor: TActor, rows: TRowReader[], label: (k
         { column: label("signed_date"), unitId: unit.id, dates: [signed ? signedDate : null] },
       ];
       planned.push({ row: r.row, action: "new", key: data.code, changes: [name], apply: (tx, ctx) => createImportedProject(tx, ctx, data), locks });
+      continue;
+    }
+    // the stage history is not rewritten by an import: a sheet whose dates disagree with it is refused
+    const recorded = history.get(current.id);
+    if (recorded && r.has("contact_date") && contactDate !== recorded.contact) {
+      errors.push(err(r.row, label("contact_date"), "errors.import.historyDate", { recorded: recorded.contact }));
+      continue;
+    }
+    if (recorded?.negotiation && negotiationDate && negotiationDate !== recorded.negotiation) {
+      errors.push(err(r.row, label("negotiation_date"), "errors.import.historyDate", { recorded: recorded.negotiation }));
       continue;
     }
     // an existing project: compare field by field
@@ -405,6 +522,10 @@ async function planProjects(db: Db, actor: TActor, rows: TRowReader[], label: (k
       }
       diff("capitalType", capitalType);
     }
+    // another investor (or a new one): the project is re-linked, its origin class follows
+    const relink = registered?.id !== current.investorId;
+    if (relink) changes.push(`investor: ${investorsOf.byId.get(current.investorId)?.name ?? "—"} → ${investor}`);
+    diff("originClass", originClass);
     const fileStage = stage;
     const dbStage = current.stage === "funds" && fileStage === "signed" ? "signed" : current.stage;
     const stageMove = fileStage !== dbStage || status !== current.status;
@@ -416,6 +537,8 @@ async function planProjects(db: Db, actor: TActor, rows: TRowReader[], label: (k
       diff("signedAmount", signedAmount, money);
       diff("signedOn", signedDate);
     }
+    // the reason of a status that stays (暂缓/终止) may be corrected
+    if (status === current.status && status !== "active" && r.has("status_reason")) diff("statusReason", statusReason);
     if (stageMove) changes.push(`stage: ${current.stage}/${current.status} → ${fileStage}/${status}`);
     if (!changes.length) {
       planned.push({ row: r.row, action: "unchanged", key: data.code, changes });
@@ -424,7 +547,8 @@ async function planProjects(db: Db, actor: TActor, rows: TRowReader[], label: (k
     // what the update would change in some period (the same events updateImportedProject writes)
     const unitIds = [current.unitId, unit.id];
     const locks: TLockCheck[] = [];
-    if (set.unitId || set.capitalType) locks.push({ column: label(set.unitId ? "unit" : "capital_type"), unitId: unitIds, dates: figureDates.get(current.id)! });
+    if (set.unitId || set.capitalType || set.originClass)
+      locks.push({ column: label(set.unitId ? "unit" : set.capitalType ? "capital_type" : r.has("investor_origin") ? "investor_origin" : "investor"), unitId: unitIds, dates: figureDates.get(current.id)! });
     if ("signedOn" in set || "signedAmount" in set) locks.push({ column: label("signed_date"), unitId: unitIds, dates: [current.signedOn, signedDate] });
     if (stageMove) {
       const enters = current.stage !== stage && !(current.stage === "funds" && stage === "signed");
@@ -434,107 +558,104 @@ async function planProjects(db: Db, actor: TActor, rows: TRowReader[], label: (k
     }
     planned.push({
       row: r.row, action: "updated", key: data.code, changes,
-      apply: (tx, ctx) => updateImportedProject(tx, ctx, current, data, set, stageMove),
+      apply: (tx, ctx) => updateImportedProject(tx, ctx, current, data, set, { stageMove, relink }),
       locks,
     });
   }
   return { planned, errors };
 }
 
-async function investorFor(tx: Db, ctx: TApplyContext, d: TProjectRow): Promise<{ id: string; originRegion: string | null }> {
-  const key = d.creditCode ?? `name:${normalizeInvestorName(d.investor)}`;
-  const cached = ctx.investorIds.get(key);
-  if (cached) return { id: cached, originRegion: d.origin.region };
+/** The investor a row names: the registered one found while planning, else created (once per file). */
+async function investorFor(tx: Db, ctx: TApplyContext, d: TProjectRow): Promise<string> {
+  if (d.investorId) return d.investorId;
   const norm = normalizeInvestorName(d.investor);
-  const [found] = await tx
-    .select({ id: investors.id, originRegion: investors.originRegion })
-    .from(investors)
-    .where(d.creditCode ? eq(investors.creditCode, d.creditCode) : and(eq(investors.nameNormalized, norm), investorVisible(ctx.actor)))
-    .limit(1);
-  if (found) {
-    ctx.investorIds.set(key, found.id);
-    return found;
-  }
+  const key = d.creditCode ?? `name:${norm}`;
+  const cached = ctx.investorIds.get(key);
+  if (cached) return cached;
   const [row] = await tx
     .insert(investors)
     .values({ name: d.investor, nameNormalized: norm, creditCode: d.creditCode, originRegion: d.origin.region, originCountry: d.origin.country, ownerUnitId: d.unit.id, createdBy: ctx.actor.id })
     .returning();
   await writeAudit(tx, { actorId: ctx.actor.id, action: "investor.import", entityType: "investor", entityId: row!.id, unitId: d.unit.id, after: row });
   ctx.investorIds.set(key, row!.id);
-  return row!;
+  return row!.id;
 }
 
+const IMPORT_NOTE = systemNote("import.eventNote");
+
 async function createImportedProject(tx: Db, ctx: TApplyContext, d: TProjectRow) {
-  const inv = await investorFor(tx, ctx, d);
-  const originClass = deriveOriginClass({ capitalType: d.capitalType, originRegion: inv.originRegion, ...codesFromPath(d.unit.path) });
+  const investorId = await investorFor(tx, ctx, d);
   const signed = stageIndex(d.stage) >= stageIndex("signed");
   const since = signed ? d.signedDate! : d.stage === "negotiation" ? (d.negotiationDate ?? d.contactDate) : d.contactDate;
   const [p] = await tx
     .insert(projects)
     .values({
-      code: d.code, name: d.name, investorId: inv.id, capitalType: d.capitalType, unitId: d.unit.id, ownerId: d.ownerId,
+      code: d.code, name: d.name, investorId, capitalType: d.capitalType, unitId: d.unit.id, ownerId: d.ownerId,
       industry: d.industry, sourceChannel: d.sourceChannel as never, plannedAmount: d.planned,
       signedAmount: signed ? d.signedAmount : null, signedOn: signed ? d.signedDate : null,
-      stage: d.stage, status: d.status, statusReason: d.statusReason, stageSince: since, originClass, notes: d.notes, createdBy: ctx.actor.id,
+      stage: d.stage, status: d.status, statusReason: d.statusReason, stageSince: since, originClass: d.originClass, notes: d.notes, createdBy: ctx.actor.id,
     })
     .returning();
   // the history the sheet records: first contact, then each later stage on its date
-  const events: (typeof stageEvents.$inferInsert)[] = [
-    { projectId: p!.id, toStage: "contact", toStatus: "active", businessDate: d.contactDate, recordedAt: ctx.now, actorId: ctx.actor.id, note: "import" },
-  ];
+  const base = { projectId: p!.id, recordedAt: ctx.now, actorId: ctx.actor.id, note: IMPORT_NOTE };
+  const events: (typeof stageEvents.$inferInsert)[] = [{ ...base, toStage: "contact", toStatus: "active", businessDate: d.contactDate }];
   let prev: TStage = "contact";
   if (stageIndex(d.stage) >= 1 && d.negotiationDate) {
-    events.push({ projectId: p!.id, fromStage: prev, toStage: "negotiation", fromStatus: "active", toStatus: "active", businessDate: d.negotiationDate, recordedAt: ctx.now, actorId: ctx.actor.id, note: "import" });
+    events.push({ ...base, fromStage: prev, toStage: "negotiation", fromStatus: "active", toStatus: "active", businessDate: d.negotiationDate });
     prev = "negotiation";
   }
   if (d.stage !== prev && d.stage !== "contact")
     events.push({
-      projectId: p!.id, fromStage: prev, toStage: d.stage, fromStatus: "active", toStatus: "active",
-      businessDate: signed ? d.signedDate! : (d.negotiationDate ?? d.contactDate), recordedAt: ctx.now, actorId: ctx.actor.id, note: "import",
-      signedAmount: signed ? d.signedAmount : null,
+      ...base, fromStage: prev, toStage: d.stage, fromStatus: "active", toStatus: "active",
+      businessDate: signed ? d.signedDate! : (d.negotiationDate ?? d.contactDate), signedAmount: signed ? d.signedAmount : null,
     });
   if (d.status !== "active")
-    events.push({ projectId: p!.id, fromStage: d.stage, toStage: d.stage, fromStatus: "active", toStatus: d.status, businessDate: since, recordedAt: ctx.now, actorId: ctx.actor.id, reason: d.statusReason, note: "import" });
+    events.push({ ...base, fromStage: d.stage, toStage: d.stage, fromStatus: "active", toStatus: d.status, businessDate: since, reason: d.statusReason });
   await tx.insert(stageEvents).values(events);
   await writeAudit(tx, { actorId: ctx.actor.id, action: "project.import", entityType: "project", entityId: p!.id, unitId: d.unit.id, after: p });
 }
 
-async function updateImportedProject(tx: Db, ctx: TApplyContext, current: typeof projects.$inferSelect, d: TProjectRow, set: Partial<typeof projects.$inferInsert>, stageMove: boolean) {
+async function updateImportedProject(
+  tx: Db, ctx: TApplyContext, current: typeof projects.$inferSelect, d: TProjectRow, set: Partial<typeof projects.$inferInsert>,
+  opts: { stageMove: boolean; relink: boolean },
+) {
   const patch: Partial<typeof projects.$inferInsert> = { ...set };
-  if (set.unitId || set.capitalType) {
-    const [inv] = await tx.select({ originRegion: investors.originRegion }).from(investors).where(eq(investors.id, current.investorId));
-    patch.originClass = deriveOriginClass({ capitalType: d.capitalType, originRegion: inv?.originRegion, ...codesFromPath(d.unit.path) });
-  }
+  if (opts.relink) patch.investorId = await investorFor(tx, ctx, d);
+  const base = { projectId: current.id, recordedAt: ctx.now, actorId: ctx.actor.id, note: IMPORT_NOTE };
   const events: (typeof stageEvents.$inferInsert)[] = [];
-  if (stageMove) {
-    const enters = current.stage !== d.stage && !(current.stage === "funds" && d.stage === "signed");
+  let enters = false;
+  if (opts.stageMove) {
+    enters = current.stage !== d.stage && !(current.stage === "funds" && d.stage === "signed");
     if (enters) {
       const signing = d.stage === "signed";
       const date = signing ? d.signedDate! : (d.negotiationDate ?? todayCN(ctx.now));
       events.push({
-        projectId: current.id, fromStage: current.stage, toStage: d.stage, fromStatus: current.status, toStatus: d.status,
-        businessDate: date, recordedAt: ctx.now, actorId: ctx.actor.id, note: "import", signedAmount: signing ? d.signedAmount : null,
+        ...base, fromStage: current.stage, toStage: d.stage, fromStatus: current.status, toStatus: d.status,
+        businessDate: date, signedAmount: signing ? d.signedAmount : null,
       });
       Object.assign(patch, { stage: d.stage, stageSince: date }, signing ? { signedOn: d.signedDate, signedAmount: d.signedAmount } : {});
     }
-    if (d.status !== current.status) {
-      if (!enters)
-        events.push({ projectId: current.id, fromStage: current.stage, toStage: current.stage, fromStatus: current.status, toStatus: d.status, businessDate: todayCN(ctx.now), recordedAt: ctx.now, actorId: ctx.actor.id, reason: d.statusReason, note: "import" });
-      Object.assign(patch, { status: d.status, statusReason: d.statusReason });
-    }
   }
-  const [after] = await tx
-    .update(projects)
-    .set({ ...patch, version: sql`${projects.version} + 1`, updatedAt: sql`now()` })
-    .where(eq(projects.id, current.id))
-    .returning();
+  // a corrected signing date or amount is an event of its own: the figures read signings from
+  // the stage events, so the correction is seen there (and as of any later moment)
+  if (!enters && ("signedOn" in set || "signedAmount" in set))
+    events.push({
+      ...base, note: systemNote("import.signingCorrectedNote"), fromStage: current.stage, toStage: current.stage, fromStatus: current.status, toStatus: current.status,
+      businessDate: set.signedOn ?? current.signedOn!, signedAmount: set.signedAmount ?? current.signedAmount,
+    });
+  if (opts.stageMove && d.status !== current.status) {
+    if (!enters)
+      events.push({ ...base, fromStage: current.stage, toStage: current.stage, fromStatus: current.status, toStatus: d.status, businessDate: todayCN(ctx.now), reason: d.statusReason });
+    Object.assign(patch, { status: d.status, statusReason: d.statusReason });
+  }
+  const after = await seen(updateVersioned(tx, projects, current.id, current.version, patch));
   if (events.length) await tx.insert(stageEvents).values(events);
-  await writeAudit(tx, { actorId: ctx.actor.id, action: "project.import", entityType: "project", entityId: current.id, unitId: after!.unitId, before: current, after });
+  await writeAudit(tx, { actorId: ctx.actor.id, action: "project.import", entityType: "project", entityId: current.id, unitId: after.unitId, before: current, after });
 }
 
 // ─── tranches ─────────────────────────────────────────────────────────────────────────────────
 
-async function planTranches(db: Db, actor: TActor, rows: TRowReader[], label: (k: string) => string) {
+async function planTranches(db: Db, actor: TActor, rows: TRowReader[], label: (k: string) => string, tick: TTick) {
   const errors: TImportError[] = [];
   const planned: TPlanned[] = [];
   const today = todayCN();
@@ -546,15 +667,25 @@ async function planTranches(db: Db, actor: TActor, rows: TRowReader[], label: (k
         .where(and(inArray(projects.code, codes), isNull(projects.deletedAt), sql`${projects.unitId} in (select ${units.id} from ${units} where ${units.path} like ${subtreePattern(actor.unitPath)})`))
     : [];
   const byCode = new Map(found.map((f) => [f.p.code, f.p]));
-  const existing = found.length ? await db.select().from(tranches).where(inArray(tranches.projectId, found.map((f) => f.p.id))) : [];
-  const keyOf = (projectId: string, evidenceNo: string | null, arrivedOn: string, amount: string) =>
-    evidenceNo ? `${projectId}|e|${evidenceNo.toUpperCase()}` : `${projectId}|${arrivedOn}|${dec(amount).toFixed(2)}`;
-  const existingByKey = new Map(existing.map((t) => [keyOf(t.projectId, t.evidenceNo, t.arrivedOn, t.amount), t]));
+  // keyed by evidence number across all projects, or by project + date + amount where it is blank
+  const evidenceNos = [...new Set(rows.map((r) => evidenceOf(r)?.toUpperCase()).filter((x): x is string => !!x))];
+  const [ofProjects, withEvidence] = await Promise.all([
+    found.length ? db.select().from(tranches).where(inArray(tranches.projectId, found.map((f) => f.p.id))) : [],
+    evidenceNos.length ? db.select().from(tranches).where(inArray(sql`upper(${tranches.evidenceNo})`, evidenceNos)) : [],
+  ]);
+  const byEvidence = groupBy(withEvidence, (t) => t.evidenceNo!.toUpperCase());
+  const pda = (projectId: string, arrivedOn: string, amount: string) => `${projectId}|${arrivedOn}|${dec(amount).toFixed(2)}`;
+  const byPda = groupBy(ofProjects, (t) => pda(t.projectId, t.arrivedOn, t.amount));
   const canVerify = can(actor.role, "tranche.verify");
-  const seen = new Map<string, number>();
+  // the CLI without --as acts as the installation: nobody could be named as the verifier
+  const isSystem = !actor.id;
+  const seenEvidence = new Map<string, number>();
+  const seenPda = new Map<string, { row: number; blank: boolean }>();
+  const claimed = new Map<string, number>();
   const firstTrancheOf = new Set<string>();
 
   for (const r of rows) {
+    await tick();
     const before = errors.length;
     const project = byCode.get(r.get("project_code").toUpperCase());
     if (!project) {
@@ -568,44 +699,72 @@ async function planTranches(db: Db, actor: TActor, rows: TRowReader[], label: (k
     else if (amount && dec(amount).isZero()) errors.push(err(r.row, label("amount"), "errors.amount.positive"));
     const verified = r.has("verified") ? parseBool(r.get("verified")) : false;
     if (verified === null) errors.push(err(r.row, label("verified"), "errors.import.bool", { value: r.get("verified") }));
-    if (verified && !canVerify) errors.push(err(r.row, label("verified"), "errors.import.verifyRole"));
+    if (verified && isSystem) errors.push(err(r.row, label("verified"), "errors.import.verifySystem"));
+    else if (verified && !canVerify) errors.push(err(r.row, label("verified"), "errors.import.verifyRole"));
     if (stageIndex(project.stage) < stageIndex("signed")) errors.push(err(r.row, label("project_code"), "errors.tranche.notSigned"));
     if (project.status === "lost") errors.push(err(r.row, label("project_code"), "errors.tranche.projectLost"));
     if (arrivedOn && project.signedOn && arrivedOn < project.signedOn) errors.push(err(r.row, label("arrived_on"), "errors.tranche.beforeSigning"));
-    const evidenceNo = r.get("evidence_no").slice(0, 60) || null;
+    const evidenceNo = evidenceOf(r);
     if (errors.length > before || !arrivedOn || !amount) continue;
-    const key = keyOf(project.id, evidenceNo, arrivedOn, amount);
-    const dup = seen.get(key);
-    if (dup !== undefined) {
-      errors.push(err(r.row, label(evidenceNo ? "evidence_no" : "amount"), "errors.import.duplicateRow", { first: dup }));
+
+    // the same tranche twice in the file: one evidence number twice, or a row without one that
+    // has the project, date and amount of another row
+    const rowPda = pda(project.id, arrivedOn, amount);
+    const twinPda = seenPda.get(rowPda);
+    const twin = evidenceNo ? seenEvidence.get(evidenceNo.toUpperCase()) : undefined;
+    if (twin !== undefined || (twinPda && (!evidenceNo || twinPda.blank))) {
+      errors.push(err(r.row, label(twin !== undefined ? "evidence_no" : "amount"), "errors.import.duplicateRow", { first: twin ?? twinPda!.row }));
       continue;
     }
-    seen.set(key, r.row);
+    if (evidenceNo) seenEvidence.set(evidenceNo.toUpperCase(), r.row);
+    if (!seenPda.has(rowPda)) seenPda.set(rowPda, { row: r.row, blank: !evidenceNo });
+
+    let current: (typeof ofProjects)[number] | undefined;
+    if (evidenceNo) {
+      const hits = byEvidence.get(evidenceNo.toUpperCase()) ?? [];
+      current = hits.find((t) => t.projectId === project.id);
+      // an evidence number is one bank slip: already used by another project (which may be out of
+      // the importer's scope, so it is not named)
+      if (!current && hits.length) {
+        errors.push(err(r.row, label("evidence_no"), "errors.import.evidenceElsewhere", { evidence: evidenceNo }));
+        continue;
+      }
+    } else current = (byPda.get(rowPda) ?? []).find((t) => !claimed.has(t.id));
+    if (current) {
+      const first = claimed.get(current.id);
+      if (first !== undefined) {
+        errors.push(err(r.row, label("amount"), "errors.import.duplicateRow", { first }));
+        continue;
+      }
+      claimed.set(current.id, r.row);
+    }
     const note = r.get("note") || null;
-    const current = existingByKey.get(key);
     const status = verified ? "verified" : "pending";
+    const key = evidenceNo ?? `${project.code} ${arrivedOn} ${amount}`;
     if (!current) {
       const first = project.stage === "signed" && !firstTrancheOf.has(project.id);
       if (first) firstTrancheOf.add(project.id);
       planned.push({
-        row: r.row, action: "new", key: evidenceNo ?? `${project.code} ${arrivedOn} ${amount}`, changes: [`${project.code} ${amount}`],
+        row: r.row, action: "new", key, changes: [`${project.code} ${amount}`],
         locks: [{ column: label("arrived_on"), unitId: project.unitId, dates: [arrivedOn] }],
         apply: async (tx, ctx) => {
+          // verified in the file: the sheet is the report (no reporter), the importer the verifier —
+          // so the reporter is never also the verifier, and the audit entry says how it came in
           const [t] = await tx
             .insert(tranches)
             .values({
-              projectId: project.id, amount, arrivedOn, evidenceNo, note, status, reportedBy: ctx.actor.id, reportedAt: ctx.now,
+              projectId: project.id, amount, arrivedOn, evidenceNo, note, status, reportedBy: verified ? null : ctx.actor.id, reportedAt: ctx.now,
               verifiedBy: verified ? ctx.actor.id : null, verifiedAt: verified ? ctx.now : null,
             })
             .returning();
-          // "verified = yes" in the file: recorded as verified by the importing leader/admin, and said so
-          await writeAudit(tx, { actorId: ctx.actor.id, action: verified ? "tranche.import_verified" : "tranche.import", entityType: "tranche", entityId: t!.id, unitId: project.unitId, after: { ...t, verifiedByImport: verified } });
+          await writeAudit(tx, {
+            actorId: ctx.actor.id, action: verified ? "tranche.import_verified" : "tranche.import", entityType: "tranche", entityId: t!.id, unitId: project.unitId,
+            after: { ...t, source: "import", verifiedByImport: verified },
+          });
           if (first) {
-            const [moved] = await tx.update(projects).set({ stage: "funds", stageSince: arrivedOn, version: sql`${projects.version} + 1`, updatedAt: sql`now()` }).where(and(eq(projects.id, project.id), eq(projects.stage, "signed"))).returning();
-            if (moved) {
-              await tx.insert(stageEvents).values({ projectId: project.id, fromStage: "signed", toStage: "funds", fromStatus: project.status, toStatus: project.status, businessDate: arrivedOn, recordedAt: ctx.now, actorId: ctx.actor.id, note: "import" });
-              await writeAudit(tx, { actorId: ctx.actor.id, action: "project.move_stage", entityType: "project", entityId: project.id, unitId: project.unitId, before: project, after: moved });
-            }
+            const moved = await seen(updateVersioned(tx, projects, project.id, project.version, { stage: "funds", stageSince: arrivedOn }));
+            await tx.insert(stageEvents).values({ projectId: project.id, fromStage: "signed", toStage: "funds", fromStatus: project.status, toStatus: project.status, businessDate: arrivedOn, recordedAt: ctx.now, actorId: ctx.actor.id, note: IMPORT_NOTE });
+            await writeAudit(tx, { actorId: ctx.actor.id, action: "project.move_stage", entityType: "project", entityId: project.id, unitId: project.unitId, before: project, after: moved });
           }
         },
       });
@@ -616,7 +775,7 @@ async function planTranches(db: Db, actor: TActor, rows: TRowReader[], label: (k
     if (current.arrivedOn !== arrivedOn) changes.push(`arrived_on: ${current.arrivedOn} → ${arrivedOn}`);
     if (verified && current.status === "pending") changes.push("pending → verified");
     if (current.status === "rejected" && verified) changes.push("rejected → verified");
-    if (!changes.length || (!verified && current.status === "verified" && changes.length === 0)) {
+    if (!changes.length) {
       planned.push({ row: r.row, action: "unchanged", key, changes });
       continue;
     }
@@ -624,30 +783,50 @@ async function planTranches(db: Db, actor: TActor, rows: TRowReader[], label: (k
       errors.push(err(r.row, label("amount"), "errors.tranche.notPending"));
       continue;
     }
+    // verified by a leader or admin who is not the reporter, by import as on the page
+    if (verified && current.reportedBy === actor.id) {
+      errors.push(err(r.row, label("verified"), "errors.import.ownReport"));
+      continue;
+    }
     planned.push({
-      row: r.row, action: "updated", key: evidenceNo ?? key, changes,
+      row: r.row, action: "updated", key, changes,
       locks: [{ column: label("arrived_on"), unitId: project.unitId, dates: [current.arrivedOn, arrivedOn] }],
       apply: async (tx, ctx) => {
-        const [t] = await tx
-          .update(tranches)
-          .set({ amount, arrivedOn, note, status, verifiedBy: verified ? ctx.actor.id : null, verifiedAt: verified ? ctx.now : null, version: sql`${tranches.version} + 1`, updatedAt: sql`now()` })
-          .where(eq(tranches.id, current.id))
-          .returning();
-        await writeAudit(tx, { actorId: ctx.actor.id, action: verified ? "tranche.import_verified" : "tranche.import", entityType: "tranche", entityId: current.id, unitId: project.unitId, before: current, after: { ...t, verifiedByImport: verified } });
+        const t = await seen(
+          updateVersioned(tx, tranches, current.id, current.version, { amount, arrivedOn, note, status, verifiedBy: verified ? ctx.actor.id : null, verifiedAt: verified ? ctx.now : null }),
+        );
+        await writeAudit(tx, {
+          actorId: ctx.actor.id, action: verified ? "tranche.import_verified" : "tranche.import", entityType: "tranche", entityId: current.id, unitId: project.unitId,
+          before: current, after: { ...t, source: "import", verifiedByImport: verified },
+        });
       },
     });
   }
   return { planned, errors };
 }
 
+const evidenceOf = (r: TRowReader) => r.get("evidence_no").slice(0, 60) || null;
+
+function groupBy<T>(items: T[], key: (t: T) => string) {
+  const out = new Map<string, T[]>();
+  for (const i of items) {
+    const k = key(i);
+    const list = out.get(k);
+    if (list) list.push(i);
+    else out.set(k, [i]);
+  }
+  return out;
+}
+
 // ─── targets ──────────────────────────────────────────────────────────────────────────────────
 
-async function planTargets(db: Db, actor: TActor, rows: TRowReader[], label: (k: string) => string) {
+async function planTargets(db: Db, actor: TActor, rows: TRowReader[], label: (k: string) => string, tick: TTick) {
   const errors: TImportError[] = [];
   const planned: TPlanned[] = [];
   const { byKey: unitByKey } = await scopeUnits(db, actor);
   const parsed: Array<{ r: TRowReader; unit: typeof units.$inferSelect; year: number; metric: TTargetMetric; value: string }> = [];
   for (const r of rows) {
+    await tick();
     const before = errors.length;
     const unit = unitByKey.get(r.get("unit"));
     if (!unit) errors.push(err(r.row, label("unit"), "errors.import.unitScope", { unit: r.get("unit") }));
@@ -678,7 +857,7 @@ async function planTargets(db: Db, actor: TActor, rows: TRowReader[], label: (k:
       row: p.r.row, action: c ? "updated" : "new", key, changes: [c ? `${c.value} → ${p.value}` : p.value],
       apply: async (tx, ctx) => {
         const [t] = c
-          ? await tx.update(targets).set({ value: p.value, updatedBy: ctx.actor.id, version: sql`${targets.version} + 1`, updatedAt: sql`now()` }).where(eq(targets.id, c.id)).returning()
+          ? [await seen(updateVersioned(tx, targets, c.id, c.version, { value: p.value, updatedBy: ctx.actor.id }))]
           : await tx.insert(targets).values({ unitId: p.unit.id, year: p.year, metric: p.metric, value: p.value, updatedBy: ctx.actor.id }).returning();
         await writeAudit(tx, { actorId: ctx.actor.id, action: "target.import", entityType: "target", entityId: t!.id, unitId: p.unit.id, before: c ?? null, after: t });
       },

@@ -11,9 +11,10 @@ import en from "@/messages/en.json";
 
 const norm = (s: string) => s.normalize("NFKC").trim().toLowerCase().replace(/[\s_]+/g, "");
 
-/** Dates: 2017-03-31, 2017/3/31, 2017.3.31, 2017年3月31日, 20170331, Excel serial 42825. */
+/** Dates: 2017-03-31, 2017/3/31, 2017.3.31, 2017年3月31日, 20170331, Excel serial 42825, "2017/3/31 0:00". */
 export function parseDate(raw: string): string | null {
-  const s = raw.normalize("NFKC").trim().replace(/\s+00:00(:00)?(\.0+)?$/, "").replace(/T00:00:00(\.000)?Z?$/, "");
+  // a date-time at midnight is a date (Excel writes "2017/3/31 0:00" into CSV); another time is refused
+  const s = raw.normalize("NFKC").trim().replace(/(\s+|T)0?0:00(:00(\.0+)?)?Z?$/, "");
   let m = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/.exec(s) ?? /^(\d{4})(\d{2})(\d{2})$/.exec(s);
   if (m) {
     const iso = `${m[1]}-${m[2]!.padStart(2, "0")}-${m[3]!.padStart(2, "0")}`;

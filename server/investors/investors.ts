@@ -1,4 +1,4 @@
-import { and, asc, eq, ilike, isNull, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, ilike, isNull, not, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { contacts, investors, projects, units } from "@/db/schema";
@@ -10,6 +10,7 @@ import type { TActor } from "@/server/auth/actor";
 import { inScope } from "@/server/auth/scope";
 import { writeAudit } from "@/server/audit/write-audit";
 import { AppError, invalid, notFound } from "@/server/lib/errors";
+import { escapeLike } from "@/server/lib/sql";
 import { updateVersioned, ZVersion } from "@/server/lib/versioned-update";
 import { assertUnlocked, projectFigureDates } from "@/server/locks/assert-unlocked";
 
@@ -123,9 +124,9 @@ export async function searchInvestors(db: Db, actor: TScope, q: string, limit = 
         investorVisible(actor),
         term
           ? or(
-              ilike(investors.name, `%${term}%`),
-              norm ? ilike(investors.nameNormalized, `%${norm}%`) : undefined,
-              ilike(investors.creditCode, `${normalizeCreditCode(term)}%`),
+              ilike(investors.name, `%${escapeLike(term)}%`),
+              norm ? ilike(investors.nameNormalized, `%${escapeLike(norm)}%`) : undefined,
+              ilike(investors.creditCode, `${escapeLike(normalizeCreditCode(term))}%`),
             )
           : undefined,
       ),
@@ -153,10 +154,22 @@ export async function getInvestor(db: Db, actor: TScope, id: string) {
 
 export const ZUpdateInvestor = ZInvestorFields.extend({ id: z.uuid(), version: ZVersion });
 
+/**
+ * An investor is one record for every bureau that deals with it: its name, credit code and origin
+ * (which decides its projects' origin class) change for all of them at once. So only someone whose
+ * scope holds every project of it — deleted ones too, their history shows it — may edit it;
+ * anyone else is told so without learning which unit the other projects belong to.
+ */
 export async function updateInvestor(db: Db, actor: TActor, input: z.input<typeof ZUpdateInvestor>) {
   const data = ZUpdateInvestor.parse(input);
   return db.transaction(async (tx) => {
     const before = await getInvestor(tx, actor, data.id);
+    const [elsewhere] = await tx
+      .select({ id: projects.id })
+      .from(projects)
+      .where(and(eq(projects.investorId, data.id), not(inScope(projects.unitId, actor))))
+      .limit(1);
+    if (elsewhere) throw new AppError("FORBIDDEN", { key: "errors.investor.sharedOutsideScope" });
     const dups = await findInvestorDuplicates(tx, actor, { ...data, excludeId: data.id });
     if (dups.some((d) => d.reason === "credit_code")) throw duplicateError(dups);
     if (data.creditCode && data.creditCode !== before.creditCode) {
@@ -180,9 +193,9 @@ export async function updateInvestor(db: Db, actor: TActor, input: z.input<typeo
 }
 
 /**
- * A corrected origin re-derives the origin class of every project of the investor. The class
- * decides which verified funds count as 省外 (out of province): a project whose class changes and
- * that has verified funds in a locked period is refused (the lock named when the actor sees it).
+ * A corrected origin re-derives the origin class of every project of the investor (all in the
+ * actor's scope: see updateInvestor). The class decides which verified funds count as 省外 (out of
+ * province): a project whose class changes and that has verified funds in a locked period is refused.
  */
 async function planReclassification(tx: Db, actor: TActor, investorId: string, originRegion: string | null) {
   const rows = await tx
@@ -200,7 +213,7 @@ async function planReclassification(tx: Db, actor: TActor, investorId: string, o
 }
 
 /** Store a project's new origin class (audited with full rows). */
-async function reclassifyProject(tx: Db, actor: TActor, project: typeof projects.$inferSelect, originClass: ReturnType<typeof deriveOriginClass>) {
+export async function reclassifyProject(tx: Db, actor: { id: string | null }, project: typeof projects.$inferSelect, originClass: ReturnType<typeof deriveOriginClass>) {
   const [after] = await tx
     .update(projects)
     .set({ originClass, version: sql`${projects.version} + 1`, updatedAt: sql`now()` })

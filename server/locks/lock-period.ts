@@ -5,6 +5,7 @@ import { todayCN } from "@/lib/dates";
 import { lockPeriodValues, lockRange } from "@/lib/period-lock";
 import type { TActor } from "@/server/auth/actor";
 import { can } from "@/server/auth/permissions";
+import { currentAuditHead } from "@/server/audit/audit-head";
 import { writeAudit } from "@/server/audit/write-audit";
 import { AppError, forbidden, invalid } from "@/server/lib/errors";
 import { getUnit } from "@/server/units/units";
@@ -34,7 +35,7 @@ export async function lockPeriod(db: Db, actor: TActor, input: TLockPeriod, now 
     if (dup) throw new AppError("DUPLICATE", { key: "errors.lock.duplicate", values: { unit: unit.name, ...lockPeriodValues(data.kind, period.from) } });
     const [row] = await tx
       .insert(periodLocks)
-      .values({ unitId: unit.id, kind: data.kind, periodStart: period.from, periodEnd: period.to, lockedBy: actor.id, lockedAt: now })
+      .values({ unitId: unit.id, kind: data.kind, periodStart: period.from, periodEnd: period.to, lockedBy: actor.id, lockedAt: now, ...(await currentAuditHead(tx)) })
       .returning();
     await writeAudit(tx, { actorId: actor.id, action: "period.lock", entityType: "period_lock", entityId: row!.id, unitId: unit.id, after: row });
     return row!;

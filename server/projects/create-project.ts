@@ -41,6 +41,9 @@ export async function createProject(db: Db, actor: TActor, input: TCreateProject
     await checkOwner(tx, actor, data.ownerId, unit.path);
     const settings = await getSettings(tx);
     const code = data.code ?? (await nextProjectCode(tx, settings.projectCodePrefix, Number(data.startedOn.slice(0, 4))));
+    // Codes are unique in the whole installation (a bureau's reports cite them), so a code another
+    // unit uses — or a deleted project kept — is "taken": that much is said, nothing else about it
+    // (no unit, name or id; tests/integration/investors.test.ts). Choosing another code is the remedy.
     const [taken] = await tx.select({ id: projects.id }).from(projects).where(sql`${projects.code} = ${code}`);
     if (taken) throw invalid({ code: "errors.project.codeTaken" });
 

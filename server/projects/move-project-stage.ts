@@ -1,4 +1,4 @@
-import { count, eq } from "drizzle-orm";
+import { count, eq, max } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { projects, stageEvents, tranches } from "@/db/schema";
 import { todayCN } from "@/lib/dates";
@@ -20,14 +20,20 @@ export async function moveProjectStage(db: Db, actor: TActor, input: TMoveStage,
   return db.transaction(async (tx) => {
     const before = await getProjectRow(tx, actor, data.id);
     if (before.version !== data.version) throw staleVersion();
+    // the latest event (a status change too): the timeline stays in order, no negative days in a stage
+    const [latest] = await tx.select({ on: max(stageEvents.businessDate) }).from(stageEvents).where(eq(stageEvents.projectId, data.id));
+    const notBefore = [latest?.on, before.stageSince].filter((d): d is string => !!d).sort().at(-1) ?? null;
     const problems = checkStageMove({
       from: { stage: before.stage, status: before.status },
       to: { stage: data.toStage, status: data.toStatus },
       businessDate: data.businessDate,
       today: todayCN(now),
+      notBefore,
       reason: data.reason,
       signedAmount: data.signedAmount,
     });
+    if (problems.businessDate === "errors.stage.beforeLastEvent")
+      throw invalid({ ...problems, businessDate: { key: problems.businessDate, values: { date: notBefore! } } });
     if (Object.keys(problems).length) throw invalid(problems);
     if (before.stage === "funds" && isBackward(before.stage, data.toStage)) {
       const [t] = await tx.select({ n: count() }).from(tranches).where(eq(tranches.projectId, data.id));

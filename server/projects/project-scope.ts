@@ -19,10 +19,13 @@ export function isMajorSql(s: Pick<TSettings, "majorThresholdCny" | "majorThresh
   return sql<boolean>`(case when ${projects.capitalType} = 'foreign' then ${projects.plannedAmount} >= ${s.majorThresholdUsd}::numeric else ${projects.plannedAmount} >= ${s.majorThresholdCny}::numeric end)`;
 }
 
-/** 停滞: an active project before funds with no activity (or stage change) for `staleDays`. */
+/** The last sign of life: the later of the last activity and the last stage change (greatest skips a null). */
+export const quietSinceSql: SQL<string> = sql<string>`greatest(${projects.lastActivityOn}, ${projects.stageSince})`;
+
+/** 停滞: an active project before funds with neither an activity nor a stage change for more than `staleDays`. */
 export function isStaleSql(staleDays: number, today: string): SQL<boolean> {
   return sql<boolean>`(${projects.status} = 'active' and ${projects.stage} <> 'funds'
-    and coalesce(${projects.lastActivityOn}, ${projects.stageSince}) < ${addDays(today, -staleDays)})`;
+    and ${quietSinceSql} < ${addDays(today, -staleDays)})`;
 }
 
 /** Signed (not lost) with no verified funds yet. */

@@ -1,7 +1,8 @@
 import { count, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { projects, tranches } from "@/db/schema";
-import { stageIndex } from "@/lib/stage-rules";
+import { checkMilestones, stageIndex } from "@/lib/stage-rules";
+import { todayCN } from "@/lib/dates";
 import type { TActor } from "@/server/auth/actor";
 import { writeAudit } from "@/server/audit/write-audit";
 import { getInvestor } from "@/server/investors/investors";
@@ -25,7 +26,8 @@ export async function updateProject(db: Db, actor: TActor, input: TUpdateProject
       const [t] = await tx.select({ n: count() }).from(tranches).where(eq(tranches.projectId, data.id));
       if (t && t.n > 0) throw invalid({ capitalType: "errors.project.capitalTypeHasTranches" });
     }
-    if (data.capitalType !== before.capitalType || unit.id !== before.unitId) {
+    // another investor (or unit) can change the origin class: what its funds count as (省外)
+    if (data.capitalType !== before.capitalType || unit.id !== before.unitId || originClass !== before.originClass) {
       // every period the project counts in changes: for the unit it leaves and the one it joins
       const dates = (await projectFigureDates(tx, [before.id])).get(before.id)!;
       await assertUnlocked(tx, { unitId: [before.unitId, unit.id], dates }, actor);
@@ -33,6 +35,13 @@ export async function updateProject(db: Db, actor: TActor, input: TUpdateProject
     const milestones = data.registeredOn || data.constructionOn || data.productionOn;
     if (milestones && stageIndex(before.stage) < stageIndex("signed"))
       throw invalid({ registeredOn: "errors.project.milestoneBeforeSigning" });
+    const dateProblems = checkMilestones({ ...data, signedOn: before.signedOn, today: todayCN() });
+    if (Object.keys(dateProblems).length)
+      throw invalid(
+        Object.fromEntries(
+          Object.entries(dateProblems).map(([f, key]) => [f, key === "errors.project.milestoneBeforeSigned" ? { key, values: { date: before.signedOn! } } : key]),
+        ),
+      );
 
     const after = await updateVersioned(tx, projects, data.id, data.version, {
       name: data.name,

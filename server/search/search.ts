@@ -1,5 +1,6 @@
 // Global search over what the user may see: projects (name, code), investors (name, credit code)
-// and contacts (name, phone, email) — as you type, a few of each.
+// and contacts (name, phone, email) — as you type, a few of each. The query is matched literally:
+// LIKE's wildcards (% and _) and its escape character are escaped.
 import { and, asc, eq, ilike, inArray, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
@@ -36,7 +37,14 @@ export async function globalSearch(db: Db, actor: Pick<TActor, "unitPath">, inpu
       .select({ id: contacts.id, name: contacts.name, title: contacts.title, phone: contacts.phone, investorId: investors.id, investorName: investors.name })
       .from(contacts)
       .innerJoin(investors, eq(investors.id, contacts.investorId))
-      .where(and(inScope(contacts.ownerUnitId, actor), or(ilike(contacts.name, term), ilike(contacts.phone, term), ilike(contacts.email, term))))
+      .where(
+        and(
+          inScope(contacts.ownerUnitId, actor),
+          // a contact is shown on its investor's projects: without one in scope it could not be opened
+          sql`exists (select 1 from ${projects} where ${projects.investorId} = ${contacts.investorId} and ${projectInScope(actor)})`,
+          or(ilike(contacts.name, term), ilike(contacts.phone, term), ilike(contacts.email, term)),
+        ),
+      )
       .orderBy(asc(contacts.name))
       .limit(limit),
   ]);
@@ -53,6 +61,9 @@ export async function globalSearch(db: Db, actor: Pick<TActor, "unitPath">, inpu
   return {
     projects: p,
     investors: i.map((x) => ({ ...x, projectId: projectOf.get(x.id) ?? null })),
-    contacts: c.map((x) => ({ ...x, projectId: projectOf.get(x.investorId) ?? null })),
+    contacts: c.flatMap((x) => {
+      const projectId = projectOf.get(x.investorId);
+      return projectId ? [{ ...x, projectId }] : [];
+    }),
   };
 }

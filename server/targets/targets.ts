@@ -5,7 +5,8 @@ import { targets, units } from "@/db/schema";
 import { TARGET_METRICS } from "@/lib/domain";
 import type { TActor, TAdminActor } from "@/server/auth/actor";
 import { writeAudit } from "@/server/audit/write-audit";
-import { invalid, staleVersion } from "@/server/lib/errors";
+import { AppError, invalid, staleVersion } from "@/server/lib/errors";
+import { assertUnlocked } from "@/server/locks/assert-unlocked";
 import { ZVersion } from "@/server/lib/versioned-update";
 import { getUnit } from "@/server/units/units";
 import { ZAmount } from "@/server/projects/project-fields";
@@ -52,11 +53,15 @@ export const ZSetTargets = z.object({
     .max(500),
 });
 
-/** Set annual targets in one transaction; each change is audited, stale edits refused. */
+/**
+ * Set annual targets in one transaction; each change is audited, stale edits refused. A target is
+ * the denominator of its unit's target progress (target_progress_pct) in every period of its
+ * year: while a lock of the unit, or of an ancestor, is active in that year, it cannot change.
+ */
 export async function setTargets(db: Db, actor: TAdminActor, input: z.input<typeof ZSetTargets>) {
   const data = ZSetTargets.parse(input);
   return db.transaction(async (tx) => {
-    let changed = 0;
+    const changes = [];
     for (const e of data.entries) {
       await getUnit(tx, actor, e.unitId);
       if (e.metric === "signed_projects" && e.value && !/^\d+(\.0+)?$/.test(e.value)) throw invalid({ [`${e.unitId}.${e.metric}`]: "errors.target.wholeNumber" });
@@ -64,6 +69,16 @@ export async function setTargets(db: Db, actor: TAdminActor, input: z.input<type
       if (existing && existing.version !== e.version) throw staleVersion();
       if (!existing && e.version !== null) throw staleVersion();
       if (existing && dec(existing.value).eq(e.value)) continue;
+      changes.push({ ...e, existing });
+    }
+    // checked before the first write: every month of the year, so any month or quarter lock is met
+    const months = Array.from({ length: 12 }, (_, i) => `${data.year}-${String(i + 1).padStart(2, "0")}-01`);
+    const unitIds = [...new Set(changes.map((c) => c.unitId))];
+    await assertUnlocked(tx, unitIds.map((unitId) => ({ unitId, dates: months })), actor).catch((err: unknown) => {
+      if (err instanceof AppError && err.msg.key === "errors.lock.locked") throw new AppError("LOCKED", { ...err.msg, key: "errors.lock.targetLocked" }, undefined, err.data);
+      throw err;
+    });
+    for (const { existing, ...e } of changes) {
       if (!existing) {
         const [row] = await tx.insert(targets).values({ unitId: e.unitId, year: data.year, metric: e.metric, value: e.value, updatedBy: actor.id }).returning();
         await writeAudit(tx, { actorId: actor.id, action: "target.set", entityType: "target", entityId: row!.id, unitId: e.unitId, after: row });
@@ -76,8 +91,7 @@ export async function setTargets(db: Db, actor: TAdminActor, input: z.input<type
         if (!row) throw staleVersion();
         await writeAudit(tx, { actorId: actor.id, action: "target.set", entityType: "target", entityId: row.id, unitId: e.unitId, before: existing, after: row });
       }
-      changed++;
     }
-    return { changed };
+    return { changed: changes.length };
   });
 }

@@ -1,11 +1,14 @@
 import { and, asc, eq, like, ne, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { units } from "@/db/schema";
+import { investors, projects, units } from "@/db/schema";
 import { UNIT_KINDS } from "@/lib/domain";
 import type { TActor, TAdminActor } from "@/server/auth/actor";
 import { pathInScope, subtreePattern } from "@/server/auth/scope";
 import { writeAudit } from "@/server/audit/write-audit";
+import { reclassifyProject } from "@/server/investors/investors";
+import { codesFromPath, deriveOriginClass } from "@/lib/origin-class";
+import { assertUnlocked, projectFigureDates, type TLockTarget } from "@/server/locks/assert-unlocked";
 import { invalid, notFound } from "@/server/lib/errors";
 import { updateVersioned, ZVersion } from "@/server/lib/versioned-update";
 
@@ -81,7 +84,13 @@ export const ZUpdateUnit = z.object({
 });
 export type TUpdateUnit = z.infer<typeof ZUpdateUnit>;
 
-/** Rename, recode or move a unit; its subtree's paths follow in the same transaction. */
+/**
+ * Rename, recode or move a unit. Its subtree's paths follow in the same transaction, each unit
+ * versioned and audited (figures "as of" a past moment rebuild the tree from these entries), and
+ * the projects below get the origin class their new city gives them. Figures are grouped by the
+ * live path: moving a unit with funds in a locked period (for the parent it leaves, the one it
+ * joins, or an ancestor of either) is refused, as is a recode that reclassifies funds of one.
+ */
 export async function updateUnit(db: Db, actor: TAdminActor, input: TUpdateUnit) {
   return db.transaction(async (tx) => {
     const before = await getUnit(tx, actor, input.id);
@@ -96,6 +105,8 @@ export async function updateUnit(db: Db, actor: TAdminActor, input: TUpdateUnit)
     if (!pathInScope(parentPath || before.path, actor)) throw notFound("unit");
     await assertUnique(tx, input.code, input.name, input.id);
     const path = `${parentPath}${input.code}/`;
+    const moved = path !== before.path ? await planMove(tx, actor, before, input.parentId, path) : null;
+    const { depth: _d, ...beforeRow } = before;
     const after = await updateVersioned(tx, units, input.id, input.version, {
       code: input.code,
       name: input.name,
@@ -103,15 +114,50 @@ export async function updateUnit(db: Db, actor: TAdminActor, input: TUpdateUnit)
       parentId: input.parentId,
       path,
     });
-    if (path !== before.path) {
-      await tx
+    await writeAudit(tx, { actorId: actor.id, action: "unit.update", entityType: "unit", entityId: input.id, unitId: input.id, before: beforeRow, after });
+    for (const d of moved?.descendants ?? []) {
+      const [row] = await tx
         .update(units)
-        .set({ path: sql`${path} || substr(${units.path}, ${before.path.length + 1})`, updatedAt: sql`now()` })
-        .where(and(like(units.path, `${before.path}%`), ne(units.id, input.id)));
+        .set({ path: moved!.newPath(d.path), version: sql`${units.version} + 1`, updatedAt: sql`now()` })
+        .where(eq(units.id, d.id))
+        .returning();
+      await writeAudit(tx, { actorId: actor.id, action: "unit.update", entityType: "unit", entityId: d.id, unitId: d.id, before: d, after: row });
     }
-    await writeAudit(tx, { actorId: actor.id, action: "unit.update", entityType: "unit", entityId: input.id, unitId: input.id, before, after });
+    for (const r of moved?.reclassified ?? []) await reclassifyProject(tx, actor, r.project, r.originClass);
     return withDepth(after);
   });
+}
+
+/** What a new path changes below the unit, checked against the period locks before anything is written. */
+async function planMove(tx: Db, actor: TAdminActor, before: TUnit, parentId: string | null, path: string) {
+  const newPath = (old: string) => `${path}${old.slice(before.path.length)}`;
+  const descendants = await tx
+    .select()
+    .from(units)
+    .where(and(like(units.path, `${before.path}%`), ne(units.id, before.id)))
+    .orderBy(asc(units.path));
+  const rows = await tx
+    .select({ project: projects, path: units.path, originRegion: investors.originRegion })
+    .from(projects)
+    .innerJoin(units, eq(units.id, projects.unitId))
+    .innerJoin(investors, eq(investors.id, projects.investorId))
+    .where(like(units.path, `${before.path}%`));
+  const reclassified = rows
+    .map((r) => ({ project: r.project, originClass: deriveOriginClass({ capitalType: r.project.capitalType, originRegion: r.originRegion, ...codesFromPath(newPath(r.path)) }) }))
+    .filter((r) => r.originClass !== r.project.originClass);
+
+  const live = rows.filter((r) => !r.project.deletedAt).map((r) => r.project);
+  const guard: TLockTarget[] = [];
+  if (parentId !== before.parentId) {
+    // every figure of the subtree leaves one parent's totals and joins the other's
+    const dates = await projectFigureDates(tx, live.map((p) => p.id));
+    guard.push({ unitId: [before.parentId, parentId].filter((id): id is string => !!id), dates: [...dates.values()].flat() });
+  }
+  const counted = reclassified.filter((r) => !r.project.deletedAt).map((r) => r.project);
+  const verified = await projectFigureDates(tx, counted.map((p) => p.id), { pending: false, signing: false });
+  for (const p of counted) guard.push({ unitId: p.unitId, dates: verified.get(p.id)! });
+  await assertUnlocked(tx, guard, actor);
+  return { descendants, reclassified, newPath };
 }
 
 export const ZCreateRootUnit = z.object({ code: ZUnitCode, name: ZUnitName });

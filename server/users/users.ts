@@ -6,9 +6,11 @@ import { ROLES } from "@/lib/domain";
 import type { TActor, TAdminActor } from "@/server/auth/actor";
 import { isCommonPassword } from "@/server/auth/common-passwords";
 import { hashPassword, verifyPassword } from "@/server/auth/password";
+import { reserveAttempt, settleAttempt } from "@/server/auth/sign-in-limits";
 import { subtreePattern } from "@/server/auth/scope";
 import { writeAudit } from "@/server/audit/write-audit";
-import { invalid, notFound } from "@/server/lib/errors";
+import { AppError, invalid, notFound } from "@/server/lib/errors";
+import { escapeLike } from "@/server/lib/sql";
 import { updateVersioned, ZVersion } from "@/server/lib/versioned-update";
 import { getUnit } from "@/server/units/units";
 
@@ -38,7 +40,7 @@ export type TFindUsers = z.input<typeof ZFindUsers>;
 export async function findUsers(db: Db, actor: Pick<TActor, "unitPath">, input: TFindUsers = {}) {
   const f = ZFindUsers.parse(input);
   const where: (SQL | undefined)[] = [like(units.path, subtreePattern(actor.unitPath))];
-  if (f.q) where.push(or(ilike(users.name, `%${f.q}%`), ilike(users.email, `%${f.q}%`)));
+  if (f.q) where.push(or(ilike(users.name, `%${escapeLike(f.q)}%`), ilike(users.email, `%${escapeLike(f.q)}%`)));
   if (f.role) where.push(eq(users.role, f.role));
   if (f.unitId) where.push(eq(users.unitId, f.unitId));
   if (!f.includeDisabled) where.push(isNull(users.disabledAt));
@@ -130,40 +132,57 @@ export async function updateUser(db: Db, actor: TAdminActor, input: TUpdateUser)
   });
 }
 
-export const ZResetPassword = z.object({ id: z.uuid(), password: ZPassword });
+export const ZResetPassword = z.object({ id: z.uuid(), version: ZVersion, password: ZPassword });
 
-/** An admin sets a new password; the user's sessions end. */
+/**
+ * An admin sets a new password; the user's sessions end. Against the version the admin saw: a
+ * user changed meanwhile (disabled, moved, another reset) is refused, not reset blindly.
+ */
 export async function resetPassword(db: Db, actor: TAdminActor, input: z.input<typeof ZResetPassword>) {
   const data = ZResetPassword.parse(input);
   const passwordHash = await hashPassword(data.password);
   return db.transaction(async (tx) => {
     const before = await getUser(tx, actor, data.id);
     refusePersonalPassword(data.password, before.email);
-    await tx
-      .update(users)
-      .set({ passwordHash, sessionVersion: sql`${users.sessionVersion} + 1`, version: sql`${users.version} + 1`, updatedAt: sql`now()` })
-      .where(eq(users.id, data.id));
+    const after = await updateVersioned(tx, users, data.id, data.version, { passwordHash, sessionVersion: sql`${users.sessionVersion} + 1` });
     await writeAudit(tx, {
       actorId: actor.id,
       action: "user.reset_password",
       entityType: "user",
       entityId: data.id,
       unitId: before.unitId,
-      after: { passwordChanged: true },
+      before: { version: before.version },
+      after: { passwordChanged: true, version: after.version },
     });
-    return { ok: true as const };
+    return { ok: true as const, version: after.version };
   });
+}
+
+/** Why a password breaks the policy (a message key), or null: for passwords set outside a form (demo data). */
+export function passwordPolicyProblem(password: string, email?: string): string | null {
+  const r = ZPassword.safeParse(password);
+  if (!r.success) return r.error.issues[0]?.message ?? "errors.password.common";
+  return email && isCommonPassword(password, email) ? "errors.password.common" : null;
 }
 
 export const ZChangePassword = z.object({ current: z.string().min(1).max(200), next: ZPassword });
 
-/** A user changes their own password; every session of theirs ends, this one included. */
+/**
+ * A user changes their own password; every session of theirs ends, this one included. The current
+ * password is checked under the account's sign-in limit (a stolen session must not become an
+ * unthrottled way to guess it): failures count with the sign-in's, and while the account is
+ * locked even the right one is refused unchecked.
+ */
 export async function changeOwnPassword(db: Db, actor: Pick<TActor, "id" | "unitId" | "email">, input: z.input<typeof ZChangePassword>) {
   const data = ZChangePassword.parse(input);
   refusePersonalPassword(data.next, actor.email, "next");
-  const [row] = await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, actor.id));
-  if (!row || !(await verifyPassword(row.passwordHash, data.current))) throw invalid({ current: "errors.password.wrongCurrent" });
   if (data.current === data.next) throw invalid({ next: "errors.password.same" });
+  const reservation = await reserveAttempt(db, { accountKey: actor.email.trim().toLowerCase(), ip: null, perAddress: false });
+  if (reservation.throttled) throw new AppError("TOO_MANY", { key: "errors.password.tooManyAttempts" });
+  const [row] = await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, actor.id));
+  const ok = !!row && (await verifyPassword(row.passwordHash, data.current));
+  await settleAttempt(db, reservation.attemptId, ok ? "success" : "failure");
+  if (!ok) throw invalid({ current: "errors.password.wrongCurrent" });
   const passwordHash = await hashPassword(data.next);
   return db.transaction(async (tx) => {
     await tx
@@ -175,7 +194,17 @@ export async function changeOwnPassword(db: Db, actor: Pick<TActor, "id" | "unit
   });
 }
 
-export async function setOwnLocale(db: Db, actor: Pick<TActor, "id">, locale: "zh-CN" | "en") {
-  await db.update(users).set({ locale }).where(eq(users.id, actor.id));
-  return { ok: true as const };
+/**
+ * The user's UI language, audited like every write. A preference of the user's own, so not
+ * versioned: it must not make an administrator's pending edit of the user stale.
+ */
+export async function setOwnLocale(db: Db, actor: Pick<TActor, "id" | "unitId">, locale: "zh-CN" | "en") {
+  return db.transaction(async (tx) => {
+    const [before] = await tx.select({ locale: users.locale }).from(users).where(eq(users.id, actor.id)).for("update");
+    if (!before) throw notFound("user");
+    if (before.locale === locale) return { ok: true as const };
+    await tx.update(users).set({ locale, updatedAt: sql`now()` }).where(eq(users.id, actor.id));
+    await writeAudit(tx, { actorId: actor.id, action: "user.set_locale", entityType: "user", entityId: actor.id, unitId: actor.unitId, before, after: { locale } });
+    return { ok: true as const };
+  });
 }

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { auditLog, users } from "@/db/schema";
 import { createTestDb, type TTestDb } from "@/db/testing/test-db";
 import { actorOf, seedWorld, TEST_PASSWORD, type TWorld } from "@/db/testing/factories";
-import { authenticate, loadActor } from "@/server/auth/authenticate";
+import { authenticate, endSessions, loadActor } from "@/server/auth/authenticate";
 import { callerFor, trpcError } from "./helpers";
 
 let t: TTestDb;
@@ -67,7 +67,12 @@ describe("users", () => {
     expect(await loadActor(t.db, u.id, signed.sessionVersion)).toBeNull();
 
     const again = (await authenticate(t.db, u.email, "Shenyang-2026"))!;
-    await api.users.resetPassword({ id: u.id, password: "Another-pass-1" });
+    // against the version the admin saw: the reset after the promotion needs the promoted version
+    const stale = await trpcError(api.users.resetPassword({ id: u.id, version: u.version, password: "Another-pass-1" }));
+    expect(stale.code).toBe("CONFLICT");
+    expect(await loadActor(t.db, u.id, again.sessionVersion)).not.toBeNull();
+    const reset = await api.users.resetPassword({ id: u.id, version: promoted.version, password: "Another-pass-1" });
+    expect(reset.version).toBe(promoted.version + 1);
     expect(await loadActor(t.db, u.id, again.sessionVersion)).toBeNull();
     expect(await authenticate(t.db, u.email, "Shenyang-2026")).toBeNull();
 
@@ -75,8 +80,8 @@ describe("users", () => {
     await api.users.update({ id: u.id, version: promoted.version + 1, name: u.name, role: "leader", unitId: u.unitId, disabled: true });
     expect(await loadActor(t.db, u.id, third.sessionVersion)).toBeNull();
     expect(await authenticate(t.db, u.email, "Another-pass-1")).toBeNull();
-    const audit = await t.db.select().from(auditLog).where(eq(auditLog.entityId, u.id));
-    expect(audit.map((a) => a.action)).toEqual(["user.create", "user.update", "user.reset_password", "user.update"]);
+    const audit = await t.db.select().from(auditLog).where(eq(auditLog.entityId, u.id)).orderBy(auditLog.seq);
+    expect(audit.map((a) => a.action)).toEqual(["user.create", "user.sign_in", "user.update", "user.sign_in", "user.reset_password", "user.sign_in", "user.update"]);
     expect(JSON.stringify(audit)).not.toContain("$argon2");
   });
 
@@ -86,7 +91,7 @@ describe("users", () => {
       callerFor(t.db, w.actors.admin).users.update({ id: me[0]!.id, version: me[0]!.version, name: "管理员", role: "staff", unitId: me[0]!.unitId, disabled: false }),
     );
     expect(self.code).toBe("BAD_REQUEST");
-    const leader = await trpcError(callerFor(t.db, w.actors.provinceLeader).users.resetPassword({ id: w.actors.dalianStaff.id, password: "whatever-123" }));
+    const leader = await trpcError(callerFor(t.db, w.actors.provinceLeader).users.resetPassword({ id: w.actors.dalianStaff.id, version: 1, password: "whatever-123" }));
     expect(leader.code).toBe("FORBIDDEN");
   });
 
@@ -97,8 +102,8 @@ describe("users", () => {
 });
 
 describe("me", () => {
-  it("answers null when signed out and the actor when signed in", async () => {
-    expect(await callerFor(t.db, null).me.get()).toBeNull();
+  it("answers the actor when signed in; signed out it is refused like every other procedure", async () => {
+    expect((await trpcError(callerFor(t.db, null).me.get())).code).toBe("UNAUTHORIZED");
     expect((await callerFor(t.db, w.actors.dalianStaff).me.get())!.unitCode).toBe("210200");
     const s = await callerFor(t.db, w.actors.dalianStaff).me.settings();
     expect(s.majorThresholdCny).toBe("100000000.00");
@@ -115,5 +120,34 @@ describe("me", () => {
     expect(await authenticate(t.db, actor.email, "Brand-new-pass")).not.toBeNull();
     await api.me.setLocale({ locale: "en" });
     expect((await loadActor(t.db, actor.id, row!.sessionVersion))!.locale).toBe("en");
+  });
+
+  it("a language switch is audited; the same language again writes nothing", async () => {
+    const api = callerFor(t.db, w.actors.zoneStaff);
+    const entries = () => t.db.select().from(auditLog).where(and(eq(auditLog.entityId, w.actors.zoneStaff.id), eq(auditLog.action, "user.set_locale")));
+    const [before] = await t.db.select().from(users).where(eq(users.id, w.actors.zoneStaff.id));
+    await api.me.setLocale({ locale: "en" });
+    await api.me.setLocale({ locale: "en" });
+    const log = await entries();
+    expect(log).toHaveLength(1);
+    expect(log[0]).toMatchObject({ actorId: w.actors.zoneStaff.id, unitId: w.units.dlZone.id, before: { locale: before!.locale }, after: { locale: "en" } });
+    // a preference, not an edit of the user: an admin's pending edit stays valid
+    const [after] = await t.db.select().from(users).where(eq(users.id, w.actors.zoneStaff.id));
+    expect(after!.version).toBe(before!.version);
+  });
+
+  it("signing in and signing out are audited (a sign-out ends every session: the session version moves)", async () => {
+    const u = await callerFor(t.db, w.actors.admin).users.create({ email: "audited@test.ln.gov.cn", name: "审计登录", role: "staff", unitId: w.units.dalian.id, password: "Audited-pass-2026" });
+    const signed = (await authenticate(t.db, u.email, "Audited-pass-2026"))!;
+    expect(await authenticate(t.db, u.email, "wrong-pass-2026")).toBeNull(); // failures are not
+    await endSessions(t.db, u.id);
+    const log = await t.db.select().from(auditLog).where(eq(auditLog.entityId, u.id)).orderBy(auditLog.seq);
+    expect(log.map((a) => [a.action, a.actorId])).toEqual([
+      ["user.create", w.actors.admin.id],
+      ["user.sign_in", u.id],
+      ["user.sign_out", u.id],
+    ]);
+    expect(log[2]).toMatchObject({ unitId: w.units.dalian.id, before: { sessionVersion: signed.sessionVersion }, after: { sessionVersion: signed.sessionVersion + 1 } });
+    expect(await loadActor(t.db, u.id, signed.sessionVersion)).toBeNull();
   });
 });

@@ -4,7 +4,7 @@
 // show only what lies in the viewer's scope.
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pgErrorCode, queryRows, type Db } from "@/db/client";
+import { APP_ROLE, pgErrorCode, queryRows, type Db } from "@/db/client";
 import { activities, auditLog, contacts } from "@/db/schema";
 import { createTestDb, type TTestDb } from "@/db/testing/test-db";
 import { actorOf, insertUser, makeProject, seedWorld, type TWorld } from "@/db/testing/factories";
@@ -14,6 +14,7 @@ import { SYSTEM_ACTOR } from "@/server/auth/actor";
 import { writeAudit } from "@/server/audit/write-audit";
 import { auditEntryHash, describeAuditBreak, formatAuditTimestamp, GENESIS_HASH, verifyAuditChain, verifyAuditForActor } from "@/server/audit/verify-audit";
 import { addEvidence } from "@/server/funds/evidence";
+import { lockPeriod } from "@/server/locks/lock-period";
 import { createUnit } from "@/server/units/units";
 import { callerFor, trpcError } from "./helpers";
 
@@ -47,6 +48,41 @@ async function someHistory(db: Db, staff: TActor, leader: TActor) {
 }
 
 describe("audit log: append-only", () => {
+  // regression: the app connected as the owner/superuser, so `set local session_replication_role =
+  // replica; delete from audit_log` succeeded (the triggers were its only guard)
+  it("the application's role cannot UPDATE, DELETE, TRUNCATE, disable the triggers or turn them off for a session", async () => {
+    await someHistory(t.db, w.actors.dalianStaff, w.actors.dalianLeader);
+    const before = await auditCount(t.db);
+    const [role] = await queryRows<{ current_user: string }>(t.db, sql`select current_user`);
+    expect(role!.current_user).toBe(APP_ROLE);
+    const refused = async (label: string, run: (tx: Db) => Promise<unknown>) => {
+      const err = await t.db.transaction(run).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err, `${label} must be refused`).not.toBeNull();
+      expect(pgErrorCode(err), label).toBe("42501"); // insufficient_privilege: no grant, not owner, not superuser
+    };
+    await refused("update", (tx) => tx.execute(sql`update audit_log set action = 'forged'`));
+    await refused("delete", (tx) => tx.execute(sql`delete from audit_log`));
+    await refused("truncate", (tx) => tx.execute(sql`truncate audit_log`));
+    await refused("disable trigger", (tx) => tx.execute(sql`alter table audit_log disable trigger audit_log_no_update`));
+    await refused("disable all triggers", (tx) => tx.execute(sql`alter table audit_log disable trigger all`));
+    await refused("set local session_replication_role", async (tx) => {
+      await tx.execute(sql`set local session_replication_role = replica`);
+      await tx.execute(sql`delete from audit_log`);
+    });
+    await refused("set session_replication_role", (tx) => tx.execute(sql`set session_replication_role = replica`));
+    await refused("drop the trigger", (tx) => tx.execute(sql`drop trigger audit_log_no_update on audit_log`));
+    // published figures are frozen the same way
+    await refused("delete published figures", (tx) => tx.execute(sql`delete from published_figures`));
+    await refused("update published figures", (tx) => tx.execute(sql`update published_figures set hash = ''`));
+    expect(await auditCount(t.db)).toBe(before);
+    // and it still writes what the services write
+    await writeAudit(t.db, { actorId: null, action: "test.append", entityType: "installation", entityId: "role", after: { ok: true } });
+    expect(await auditCount(t.db)).toBe(before + 1);
+  });
+
   it("refuses UPDATE, DELETE and TRUNCATE through the application's database handle", async () => {
     await someHistory(t.db, w.actors.dalianStaff, w.actors.dalianLeader);
     const [first] = await t.db.select().from(auditLog).orderBy(auditLog.seq).limit(1);
@@ -63,7 +99,7 @@ describe("audit log: append-only", () => {
         (e: unknown) => e,
       );
       expect(err, `${q.queryChunks.map(String).join("")} must be refused`).not.toBeNull();
-      expect(pgErrorCode(err)).toBe("42501"); // insufficient_privilege, raised by the triggers
+      expect(pgErrorCode(err)).toBe("42501"); // insufficient_privilege
     }
     // and through the ORM as the services write
     await expect(t.db.update(auditLog).set({ action: "forged" }).where(eq(auditLog.seq, first!.seq))).rejects.toThrow();
@@ -127,9 +163,12 @@ describe("audit log: verification", () => {
       const victim = rows.find((r) => r.action === "tranche.verify")!;
       const next = rows[rows.indexOf(victim) + 1]!;
       expect(await verifyAuditChain(d.db)).toMatchObject({ ok: true, entries: rows.length });
-      await d.db.execute(sql`alter table audit_log disable trigger audit_log_no_update`);
-      await tamper(d.db, victim.seq);
-      await d.db.execute(sql`alter table audit_log enable trigger audit_log_no_update`);
+      // as the owner: the application's own role cannot do any of this
+      await d.asOwner(async (owner) => {
+        await owner.execute(sql`alter table audit_log disable trigger audit_log_no_update`);
+        await tamper(owner, victim.seq);
+        await owner.execute(sql`alter table audit_log enable trigger audit_log_no_update`);
+      });
       return {
         result: await verifyAuditChain(d.db, { batchSize: 3 }),
         // what an administrator of the tranche's city, and one of another city, are shown
@@ -188,6 +227,66 @@ describe("audit log: verification", () => {
     });
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.broken).toMatchObject({ seq: victim.seq, problems: ["hash"] });
+  });
+
+  // regression: deleting the newest entries left a shorter chain that verified as intact
+  describe("the newest entries: heads recorded outside the chain", () => {
+    /** Some history, a lock (recording the head), more history; then `cut` as the owner. */
+    async function anchored(cut: (owner: Db, head: { seq: number; hash: string }) => Promise<void>, opts: { expect?: boolean } = {}) {
+      const d = await createTestDb();
+      try {
+        const world = await seedWorld(d.db);
+        await someHistory(d.db, world.actors.dalianStaff, world.actors.dalianLeader);
+        const lock = await lockPeriod(d.db, world.actors.dalianLeader, { unit: "210200", kind: "quarter", year: 2025, n: 1 });
+        const [last] = await d.db.select().from(auditLog).where(sql`seq < (select seq from audit_log where entity_id = ${lock.id})`).orderBy(sql`seq desc`).limit(1);
+        expect([lock.auditHeadSeq, lock.auditHeadHash]).toEqual([last!.seq, last!.hash]); // the head before the lock's own entry
+        await someHistory(d.db, world.actors.shenyangStaff, world.actors.provinceLeader);
+        const intact = await verifyAuditChain(d.db);
+        expect(intact).toMatchObject({ ok: true, anchors: 1 });
+        const head = { seq: intact.ok ? intact.lastSeq! : 0, hash: intact.ok ? intact.lastHash! : "" };
+        await d.asOwner(async (owner) => {
+          await owner.execute(sql`alter table audit_log disable trigger audit_log_no_update`);
+          await cut(owner, { seq: lock.auditHeadSeq!, hash: lock.auditHeadHash! });
+          await owner.execute(sql`alter table audit_log enable trigger audit_log_no_update`);
+        });
+        return { lock, head, result: await verifyAuditChain(d.db, { batchSize: 5, expect: opts.expect ? [{ source: "operator", id: "", ...head }] : [] }) };
+      } finally {
+        await d.close();
+      }
+    }
+
+    it("finds the log cut back to before a lock: the head the lock recorded is missing", async () => {
+      const { lock, result } = await anchored((owner, h) => owner.execute(sql`delete from audit_log where seq >= ${h.seq}`).then(() => {}));
+      expect(result.ok).toBe(false);
+      if (result.ok) return;
+      expect(result.broken).toMatchObject({ seq: lock.auditHeadSeq, problems: ["missing"], anchor: { source: "period_lock", id: lock.id } });
+      expect(describeAuditBreak(result.broken)).toContain(`seq ${lock.auditHeadSeq}: the entry recorded as the chain head by period lock ${lock.id}`);
+    });
+
+    it("finds the entries from a recorded head on rewritten with recomputed hashes (a chain that links up again)", async () => {
+      const { lock, result } = await anchored(async (owner, h) => {
+        await owner.execute(sql`update audit_log set action = 'forged' where seq = ${h.seq}`);
+        // recompute every hash from there on, in order, so the chain itself is consistent again
+        const rows = await queryRows<{ seq: string }>(owner, sql`select seq::text as seq from audit_log where seq >= ${h.seq} order by seq`);
+        for (const r of rows) {
+          await owner.execute(sql`update audit_log a set prev_hash = coalesce((select hash from audit_log p where p.seq < a.seq order by p.seq desc limit 1), repeat('0', 64)) where seq = ${r.seq}::bigint`);
+          await owner.execute(sql`update audit_log set hash = audit_log_hash(prev_hash, seq, at, actor_id, action, entity_type, entity_id, unit_id, before, after) where seq = ${r.seq}::bigint`);
+        }
+      });
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.broken).toMatchObject({ seq: lock.auditHeadSeq, problems: ["anchor"], action: "forged", anchor: { id: lock.id } });
+    });
+
+    it("the newest entries after the last recorded head: found against the head an operator noted", async () => {
+      const cutLast = (owner: Db) => owner.execute(sql`delete from audit_log where seq = (select max(seq) from audit_log)`).then(() => {});
+      // nothing recorded it: the shorter chain is intact on its own (why the head is printed)
+      expect((await anchored(cutLast)).result.ok).toBe(true);
+      const { head, result } = await anchored(cutLast, { expect: true });
+      expect(result.ok).toBe(false);
+      if (result.ok) return;
+      expect(result.broken).toMatchObject({ seq: head.seq, problems: ["missing"], anchor: { source: "operator" } });
+      expect(describeAuditBreak(result.broken)).toContain("the head you gave (--expect)");
+    });
   });
 
   it("audit.verify answers admins only", async () => {

@@ -38,7 +38,13 @@ describe("npm run cli -- audit verify / db backup / db restore", () => {
 
     const verified = await cli(original, "audit", "verify");
     expect(verified.code).toBe(0);
-    expect(verified.stdout.trim()).toBe("audit chain intact: 3 entries");
+    const [intact, headLine] = verified.stdout.trim().split("\n");
+    expect(intact).toBe("audit chain intact: 3 entries");
+    // the head, to note down and check later
+    expect(headLine).toMatch(/^head: 3:[0-9a-f]{64} \(0 recorded head\(s\) checked\)$/);
+    const head = /^head: (\S+)/.exec(headLine!)![1]!;
+    expect((await cli(original, "audit", "verify", "--expect", head)).code).toBe(0);
+    expect((await cli(original, "audit", "verify", "--expect", "3:xyz")).stderr).toContain("--expect 3:xyz: expected <seq>:<64 hex digits>");
 
     const b = await cli(original, "db", "backup", backup);
     expect(b.stderr).toBe("");
@@ -53,7 +59,7 @@ describe("npm run cli -- audit verify / db backup / db restore", () => {
     expect(r.stdout).toContain("audit chain intact: 3 entries");
     // the restored installation works: the administrator signs in with the same password hash, new writes chain on
     expect((await cli(restored, "unit", "add", "--code", "210600", "--name", "丹东市", "--parent", "210000")).code).toBe(0);
-    expect((await cli(restored, "audit", "verify")).stdout.trim()).toBe("audit chain intact: 4 entries");
+    expect((await cli(restored, "audit", "verify", "--expect", head)).stdout).toContain("audit chain intact: 4 entries\n");
 
     const again = await cli(restored, "db", "restore", backup);
     expect(again.code).toBe(1);
@@ -63,7 +69,7 @@ describe("npm run cli -- audit verify / db backup / db restore", () => {
     expect(missing.stderr).toMatch(/^error: .*no-such-file/);
 
     // tamper with the original as a superuser, behind the triggers' back
-    const h = await openPglite(original);
+    const h = await openPglite(original, { as: "owner" }); // the app's own role cannot
     let seq: number;
     try {
       const [victim] = await queryRows<{ seq: number }>(h.db, sql`select seq::int as seq from audit_log where action = 'unit.create' order by seq desc limit 1`);
@@ -79,5 +85,20 @@ describe("npm run cli -- audit verify / db backup / db restore", () => {
     expect(broken.stdout).toBe("");
     expect(broken.stderr).toContain(`error: audit chain broken at seq ${seq} (unit.create unit `);
     expect(broken.stderr).toContain("does not match its content");
+
+    // the newest entry removed: the chain is shorter but whole; the noted head is not there any more
+    const cut = await openPglite(restored, { as: "owner" });
+    try {
+      await cut.db.execute(sql`alter table audit_log disable trigger audit_log_no_update`);
+      await cut.db.execute(sql`delete from audit_log where seq = (select max(seq) from audit_log)`);
+      await cut.db.execute(sql`delete from audit_log where seq = (select max(seq) from audit_log)`);
+      await cut.db.execute(sql`alter table audit_log enable trigger audit_log_no_update`);
+    } finally {
+      await cut.close();
+    }
+    expect((await cli(restored, "audit", "verify")).code).toBe(0);
+    const truncated = await cli(restored, "audit", "verify", "--expect", head);
+    expect(truncated.code).toBe(1);
+    expect(truncated.stderr).toContain("error: audit chain broken at seq 3: the entry recorded as the chain head by the head you gave (--expect)");
   });
 });

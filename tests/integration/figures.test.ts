@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TTestDb } from "@/db/testing/test-db";
 import { REF, seedReferenceCase } from "@/db/testing/reference-case";
-import { dec, pctChange, pctOf } from "@/lib/money";
+import Decimal from "decimal.js";
 import { previousYear, yearToEnd, type TPeriod } from "@/lib/periods";
 import { SYSTEM_ACTOR } from "@/server/auth/actor";
 import { computeHeadline, headlineJson, type TUnitFigures } from "@/server/figures/headline";
@@ -14,6 +14,14 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => t?.close());
 
+// The percentages written out again from the spec, on exact decimals: (a − b) / b × 100 and
+// a / b × 100, half-up to one decimal, null on a zero base — not the service's own helpers.
+const D = Decimal.clone({ precision: 60 });
+const dec = (v: Decimal.Value) => new D(v);
+const oneDecimal = (x: Decimal) => x.toDecimalPlaces(1, Decimal.ROUND_HALF_UP).toFixed(1);
+const yoy = (cur: Decimal.Value, prev: Decimal.Value) => (dec(prev).isZero() ? null : oneDecimal(dec(cur).minus(prev).times(100).div(prev)));
+const share = (part: Decimal.Value, whole: Decimal.Value) => (dec(whole).isZero() ? null : oneDecimal(dec(part).times(100).div(whole)));
+
 /** The figures of one unit subtree computed from the raw rows, without SQL. */
 function independent(rootCode: string, p: TPeriod) {
   const root = ref.unitByCode.get(rootCode)!;
@@ -23,7 +31,10 @@ function independent(rootCode: string, p: TPeriod) {
     const ts = ref.tranches.filter((tr) => tr.status === "verified" && tr.arrivedOn >= q.from && tr.arrivedOn <= q.to && live.has(tr.projectId) && pred(live.get(tr.projectId)!));
     return { projects: new Set(ts.map((x) => x.projectId)).size, funds: ts.reduce((s, x) => s.plus(x.amount), dec(0)).toFixed(2) };
   };
-  const target = (metric: string) => REF.targets[rootCode]?.[metric] ?? null;
+  const target = (metric: string) => {
+    const v = REF.targets[rootCode]?.[metric];
+    return v && !dec(v).isZero() ? v : null; // 0 = no target
+  };
   const blockOf = (pred: (x: (typeof ref.projects)[number]) => boolean, metric: string) => {
     const cur = figure(p, pred);
     const prev = figure(previousYear(p), pred);
@@ -32,23 +43,27 @@ function independent(rootCode: string, p: TPeriod) {
     return {
       projects: cur.projects,
       funds: cur.funds,
-      projects_yoy_pct: pctChange(cur.projects, prev.projects),
-      funds_yoy_pct: pctChange(cur.funds, prev.funds),
+      projects_yoy_pct: yoy(cur.projects, prev.projects),
+      funds_yoy_pct: yoy(cur.funds, prev.funds),
       target: tgt ? dec(tgt).toFixed(2) : null,
-      target_progress_pct: tgt ? pctOf(ytd.funds, tgt) : null,
+      target_progress_pct: tgt ? share(ytd.funds, tgt) : null,
     };
   };
   const signedIn = [...live.values()].filter((x) => x.signedOn && x.signedOn >= p.from && x.signedOn <= p.to);
+  const signedYtd = [...live.values()].filter((x) => x.signedOn && x.signedOn >= yearToEnd(p).from && x.signedOn <= p.to);
+  const signedTarget = target("signed_projects");
   const pending = ref.tranches.filter((tr) => tr.status === "pending" && tr.arrivedOn >= p.from && tr.arrivedOn <= p.to && live.has(tr.projectId));
   const sum = (xs: string[]) => xs.reduce((s, v) => s.plus(v), dec(0)).toFixed(2);
   const rate = (ps: typeof signedIn) =>
-    pctOf(sum(ref.tranches.filter((tr) => tr.status === "verified" && ps.some((x) => x.id === tr.projectId)).map((tr) => tr.amount)), sum(ps.map((x) => x.signedAmount!)));
+    share(sum(ref.tranches.filter((tr) => tr.status === "verified" && ps.some((x) => x.id === tr.projectId)).map((tr) => tr.amount)), sum(ps.map((x) => x.signedAmount!)));
   return {
     domestic: blockOf((x) => x.capitalType === "domestic", "domestic_funds"),
     foreign: blockOf((x) => x.capitalType === "foreign", "foreign_funds"),
     out_of_province: blockOf((x) => x.capitalType === "domestic" && x.originClass === "out_of_province", "out_of_province_funds"),
     signed: {
       projects: signedIn.length,
+      target: signedTarget ? dec(signedTarget).toFixed(0) : null,
+      target_progress_pct: signedTarget ? share(signedYtd.length, signedTarget) : null,
       domestic_amount: sum(signedIn.filter((x) => x.capitalType === "domestic").map((x) => x.signedAmount!)),
       foreign_amount: sum(signedIn.filter((x) => x.capitalType === "foreign").map((x) => x.signedAmount!)),
       // 资金到位率: all verified funds to date of the projects signed in the period / their signed amount
@@ -73,6 +88,8 @@ const pick = (f: TUnitFigures) => {
     out_of_province: b(f.out_of_province),
     signed: {
       projects: f.signed.projects,
+      target: f.signed.target,
+      target_progress_pct: f.signed.target_progress_pct,
       domestic_amount: f.signed.domestic_amount,
       foreign_amount: f.signed.foreign_amount,
       domestic_funds_rate_pct: f.signed.domestic_funds_rate_pct,
@@ -126,8 +143,16 @@ describe(`headline figures — the spec's reference case (${process.env.TEST_DAT
   it("never counts another province, pending or rejected tranches, or a deleted project", async () => {
     const h = await computeHeadline(t.db, SYSTEM_ACTOR, { unit: REF.province, ...REF.q1 });
     const jilin = await computeHeadline(t.db, SYSTEM_ACTOR, { unit: "220000", ...REF.q1 });
-    expect(jilin.domestic.projects).toBeGreaterThan(0);
-    expect(h.pending.tranches).toBeGreaterThan(0);
+    // the other province's own figures, and a day with only the pending-only project's 3 亿 in
+    // Shenyang: each exactly as the raw rows say (verified funds only, pending beside them)
+    expect(pick(jilin)).toEqual(independent("220000", REF.q1));
+    const day = { from: "2017-02-14", to: "2017-02-14" };
+    const sy = await computeHeadline(t.db, SYSTEM_ACTOR, { unit: "210100", ...day });
+    expect(pick(sy)).toEqual(independent("210100", day));
+    expect(ref.tranches.filter((x) => x.arrivedOn === day.from && x.amount === "300000000.00").map((x) => x.status)).toEqual(["pending"]);
+    const twoYears = { from: "2016-01-01", to: "2017-12-31" };
+    expect(pick(await computeHeadline(t.db, SYSTEM_ACTOR, { unit: REF.province, ...twoYears }))).toEqual(independent(REF.province, twoYears));
+    expect(pick(h)).toEqual(independent(REF.province, REF.q1));
     // the deleted Dalian project had 7 亿 verified in February: Dalian's Q1 is 44.0 亿 without it
     const dl = await computeHeadline(t.db, SYSTEM_ACTOR, { unit: REF.city, ...REF.q1 });
     expect(dl.domestic.funds).toBe("4400000000.00");

@@ -1,11 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
-import { and, eq, inArray } from "drizzle-orm";
-import { auditLog, periodLocks, projects, settings } from "@/db/schema";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { and, eq, sql } from "drizzle-orm";
+import { auditLog, projects, settings } from "@/db/schema";
 import { createTestDb, type TTestDb } from "@/db/testing/test-db";
-import { makeProject, seedWorld, type TWorld } from "@/db/testing/factories";
+import { actorOf, insertUnit, insertUser, makeProject, seedWorld, type TWorld } from "@/db/testing/factories";
 import { addDays, daysBetween, todayCN } from "@/lib/dates";
 import type { TActor } from "@/server/auth/actor";
+import { digestIds } from "@/server/flags/rules";
 import { reportTranche } from "@/server/funds/tranches";
+import { lockPeriod } from "@/server/locks/lock-period";
+import { reopenLock } from "@/server/locks/reopen-lock";
 import type { TCreateProject } from "@/server/projects/project-fields";
 import { callerFor, httpCall, trpcError } from "./helpers";
 
@@ -65,33 +68,32 @@ describe("backdated (突击上报)", () => {
     }
   });
 
-  it("flags a tranche recorded after a lock of its period on its unit or an ancestor; not before it, not a reopened lock, not another unit's lock", async () => {
-    const zone = w.actors.zoneStaff;
-    const p = await signed(zone, { signedOn: "2026-01-10" });
-    const after = await report(zone, p.id, "2026-01-20", "2026-02-10T02:00:00Z"); // 21 days: not late
-    const before = await report(zone, p.id, "2026-01-25", "2026-02-03T02:00:00Z");
-    const sy = await signed(w.actors.shenyangStaff, { signedOn: "2026-01-10" });
-    const syTranche = await report(w.actors.shenyangStaff, sy.id, "2026-01-20", "2026-02-10T02:00:00Z");
-    // locks inserted afterwards, dated before: the lock feature itself refuses such writes now
-    const month = { kind: "month" as const, periodStart: "2026-01-01", periodEnd: "2026-01-31", lockedBy: w.actors.admin.id };
-    const locks = await t.db
-      .insert(periodLocks)
-      .values([
-        { ...month, unitId: w.units.dalian.id, lockedAt: new Date("2026-02-05T00:00:00Z") }, // the zone's parent
-        { ...month, unitId: w.units.dandong.id, lockedAt: new Date("2026-02-01T00:00:00Z") }, // another city
-        { ...month, unitId: w.units.shenyang.id, lockedAt: new Date("2026-02-01T00:00:00Z"), reopenedAt: new Date("2026-02-02T00:00:00Z"), reopenedBy: w.actors.admin.id, reopenReason: "补录" },
-      ])
-      .returning({ id: periodLocks.id });
-    // the later tests of this file write into January 2026 in Dalian: they must not find these locks
-    onTestFinished(() => t.db.delete(periodLocks).where(inArray(periodLocks.id, locks.map((l) => l.id))).then(() => undefined));
-    const flags = await flagsOf(w.actors.provinceLeader, "backdated");
-    const mine = flags.filter((f) => f.projectId === p.id);
-    expect(mine.map((f) => f.key)).toEqual([`backdated:${after.id}`]);
+  // Regression: the rule only looked at active locks, but a write into an active lock is refused,
+  // so the only way in is during a reopen — and a reopened lock was excluded: it never fired.
+  it("flags a tranche recorded after the first lock of its period, through lock → reopen → report → relock; not before it, not another unit's lock", async () => {
+    const city = await insertUnit(t.db, "LOCK-C", "锁定测试市", "city", w.units.province);
+    const zone = await insertUnit(t.db, "LOCK-Z", "锁定测试园区", "zone", city);
+    const staff = await actorOf(t.db, (await insertUser(t.db, "staff.lockz@test.ln.gov.cn", "孙专员", "staff", zone.id)).id);
+    const p = await signed(staff, { signedOn: "2025-10-05", startedOn: "2025-09-01" });
+    const before = await report(staff, p.id, "2025-11-03", "2025-12-02T02:00:00Z"); // before any lock of its own
+    // another city's lock of the same month, set earlier, binds nobody here
+    await lockPeriod(t.db, w.actors.provinceLeader, { unit: "210600", kind: "month", year: 2025, n: 11 }, new Date("2025-12-01T00:00:00Z"));
+    const first = await lockPeriod(t.db, w.actors.provinceLeader, { unit: "LOCK-C", kind: "month", year: 2025, n: 11 }, new Date("2025-12-05T00:00:00Z"));
+    await expect(report(staff, p.id, "2025-11-20", "2025-12-05T02:00:00Z")).rejects.toMatchObject({ code: "LOCKED" });
+    await reopenLock(t.db, w.actors.admin, { id: first.id, version: first.version, reason: "补录十一月到位资金" }, new Date("2025-12-06T00:00:00Z"));
+    const during = await report(staff, p.id, "2025-11-20", "2025-12-08T02:00:00Z"); // 18 days: not late
+    await lockPeriod(t.db, w.actors.provinceLeader, { unit: "LOCK-C", kind: "month", year: 2025, n: 11 }, new Date("2025-12-10T00:00:00Z"));
+
+    const mine = (await flagsOf(w.actors.provinceLeader, "backdated")).filter((f) => f.projectId === p.id);
+    expect(mine.map((f) => f.key)).toEqual([`backdated:${during.id}`]);
     const d = mine[0]!.rule === "backdated" ? mine[0]!.detail : null;
-    expect(d).toMatchObject({ late: false, days: 21, lock: { kind: "month", periodStart: "2026-01-01", periodEnd: "2026-01-31" } });
-    expect(d!.lock!.lockedAt.toISOString()).toBe("2026-02-05T00:00:00.000Z");
-    expect(flags.map((f) => f.key)).not.toContain(`backdated:${before.id}`);
-    expect(flags.map((f) => f.key)).not.toContain(`backdated:${syTranche.id}`);
+    expect(d).toMatchObject({ late: false, days: 18, lock: { kind: "month", periodStart: "2025-11-01", periodEnd: "2025-11-30" } });
+    // the lock it names is the first one (since reopened), not the relock after the report
+    expect(d!.lock!.lockedAt.toISOString()).toBe("2025-12-05T00:00:00.000Z");
+    expect(d!.lock!.reopenedAt?.toISOString()).toBe("2025-12-06T00:00:00.000Z");
+    expect(mine.map((f) => f.key)).not.toContain(`backdated:${before.id}`);
+    // the zone's own staff sees it on the project page
+    expect((await api(staff).flags.forProject({ projectId: p.id })).map((f) => f.key)).toContain(`backdated:${during.id}`);
   });
 });
 
@@ -111,9 +113,16 @@ describe("over_signed", () => {
     await leader.funds.verify({ id: c.id, version: c.version, decision: "verify" });
     const [f, ...rest] = await over();
     expect(rest).toEqual([]);
-    expect(f!.rule === "over_signed" && f!.detail).toEqual({ verified: "1300000.00", signed: "1000000.00", excess: "300000.00", pct: "130.0", currency: "CNY", trancheCount: 3 });
+    expect(f!.rule === "over_signed" && f!.detail).toMatchObject({ verified: "1300000.00", signed: "1000000.00", excess: "300000.00", pct: "130.0", currency: "CNY", trancheCount: 3 });
     expect(f!.rows).toEqual([a.id, b.id, c.id].sort());
-    expect(f!.key.startsWith(`over_signed:${p.id}+`)).toBe(true);
+    // the key format is what stored reviews refer to: it must not drift
+    expect(f!.key).toBe(`over_signed:${p.id}+${digestIds([a.id, b.id, c.id])}`);
+    // the verified tranches behind it, so the flag can link to each row
+    expect(f!.rule === "over_signed" && f!.detail.tranches.map((x) => [x.id, x.arrivedOn, x.amount])).toEqual([
+      [a.id, "2026-03-01", "600000.10"],
+      [b.id, "2026-03-02", "399999.90"],
+      [c.id, "2026-03-03", "300000.00"],
+    ]);
   });
 });
 
@@ -132,6 +141,10 @@ describe("duplicate_evidence", () => {
     expect(f.rule === "duplicate_evidence" && f.detail).toMatchObject({ evidenceNo: "YH-2026-0777", total: 2, outsideCount: 0 });
     expect(f.rule === "duplicate_evidence" && f.detail.tranches.map((r) => r.unitName).sort()).toEqual(["大连市", "沈阳市"]);
     expect(all.filter((x) => x.rows.includes(t3.id))).toEqual([]);
+    // the project page reads only the groups touching its project, and finds the same flag
+    const onPage = (await api(w.actors.provinceLeader).flags.forProject({ projectId: sy.id })).filter((x) => x.rule === "duplicate_evidence");
+    expect(onPage.map((x) => x.key)).toEqual([f.key]);
+    expect(onPage[0]!.projectId).toBe(sy.id);
   });
 
   it("a city sees the duplicate of another city's number on its own tranche, without a trace of the other city", async () => {
@@ -207,6 +220,15 @@ describe("repeat_signing (重复签约)", () => {
     for (const secret of [dl.id, dl.code, "大连"]) expect(JSON.stringify(syFlag)).not.toContain(secret);
     // and the project page shows it
     expect((await api(w.actors.shenyangStaff).flags.forProject({ projectId: sy.id })).map((x) => x.rule)).toContain("repeat_signing");
+  });
+
+  it("matches similar, not only identical, project names of one investor (汽车 / 整车)", async () => {
+    const dl = await signed(w.actors.dalianStaff, { name: "华晨宝马新能源汽车项目", investor: { newInvestor: { name: "华晨宝马（沈阳）有限公司", originRegion: "320000" } } });
+    const sy = await signed(w.actors.admin, { unitId: w.units.shenyang.id, name: "华晨宝马新能源整车项目", investor: { investorId: dl.investorId } });
+    const far = await signed(w.actors.admin, { unitId: w.units.dandong.id, name: "华晨宝马零部件物流中心项目", investor: { investorId: dl.investorId } });
+    const f = (await flagsOf(w.actors.provinceLeader, "repeat_signing")).filter((x) => x.projectIds.includes(dl.id));
+    expect(f.map((x) => x.rows.slice().sort())).toEqual([[dl.id, sy.id].sort()]);
+    expect(f[0]!.projectIds).not.toContain(far.id);
   });
 
   it("does not flag two signings in one unit, or a lost project", async () => {
@@ -347,4 +369,39 @@ describe("review", () => {
     expect(res.status).toBe(400);
     expect((res.error!.data.fields as Record<string, string>).note).toBe("请填写核查说明（至少 2 个字）");
   });
+});
+
+describe("scale", () => {
+  // Regression: the review lookup bound one parameter per flag (inArray) and failed past 65,535
+  // flags; counts and pages were made in JavaScript from every flag of the scope.
+  it("lists, counts and pages 66,000 flags from the database", async () => {
+    const big = await createTestDb();
+    try {
+      const bw = await seedWorld(big.db);
+      const p = await makeProject(big.db, bw.actors.dalianStaff, { startedOn: "2025-12-01", stage: "negotiation" });
+      await callerFor(big.db, bw.actors.dalianStaff).projects.moveStage({ id: p.id, version: p.version, toStage: "signed", toStatus: "active", businessDate: "2026-01-02", signedAmount: "1000" });
+      await big.db.execute(sql`insert into tranches (project_id, amount, arrived_on, status, reported_at)
+        select ${p.id}::uuid, 1, date '2026-01-05' + (i % 20), 'pending', timestamptz '2026-04-01T02:00:00Z' from generate_series(1, 66000) i`);
+      const leader = callerFor(big.db, bw.actors.dalianLeader);
+      const first = await leader.flags.list({ rule: "backdated", status: "all", pageSize: 200 });
+      expect(first.total).toBe(66000);
+      expect(first.counts.backdated).toEqual({ open: 66000, reviewed: 0 });
+      expect(first.rows).toHaveLength(200);
+      const last = await leader.flags.list({ rule: "backdated", status: "all", pageSize: 200, page: 330 });
+      expect(last.rows).toHaveLength(200);
+      expect(new Set([...first.rows, ...last.rows].map((f) => f.key)).size).toBe(400);
+      // newest arrival first, then by key: the last page holds the oldest arrival
+      expect(first.rows[0]!.on).toBe("2026-01-24");
+      expect(last.rows.at(-1)!.on).toBe("2026-01-05");
+      expect((await leader.flags.list({ rule: "backdated", status: "all", pageSize: 200, page: 331 })).rows).toEqual([]);
+      await leader.flags.review({ key: last.rows[0]!.key, note: "抽查：银行进账单已核对" });
+      expect((await leader.flags.list({ rule: "backdated", status: "reviewed" })).total).toBe(1);
+      expect((await leader.flags.list({ status: "open", pageSize: 1 })).counts.backdated.open).toBe(65999);
+      // the board badge reads only the cards it shows
+      const cards = await callerFor(big.db, bw.actors.dalianStaff).board.cards({ stage: "signed", filters: {} });
+      expect(cards.cards.find((c) => c.id === p.id)?.flagged).toBe(true);
+    } finally {
+      await big.close();
+    }
+  }, 120_000);
 });

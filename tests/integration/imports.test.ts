@@ -1,16 +1,24 @@
+import { createRequire } from "node:module";
 import { PassThrough } from "node:stream";
 import { deflateRawSync, crc32 } from "node:zlib";
 import ExcelJS from "exceljs";
 import iconv from "iconv-lite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { count, eq } from "drizzle-orm";
-import { auditLog, projects, targets, tranches, units } from "@/db/schema";
+import { and, count, desc, eq, sql } from "drizzle-orm";
+import { auditLog, investors, projects, stageEvents, targets, tranches, units } from "@/db/schema";
 import { createTestDb, type TTestDb } from "@/db/testing/test-db";
 import { makeProject, seedWorld, type TWorld } from "@/db/testing/factories";
 import type { TActor } from "@/server/auth/actor";
 import { writeProjectsCsv, writeProjectsXlsx } from "@/server/exports/project-export";
 import { computeHeadline } from "@/server/figures/headline";
 import { importFile } from "@/server/imports/import-file";
+import { IMPORT_LIMITS } from "@/lib/import-columns";
+import { dec } from "@/lib/money";
+import { systemNoteKey } from "@/lib/event-note";
+import { translate } from "@/server/lib/i18n";
+import { deleteProject } from "@/server/projects/update-project";
+import { lockPeriod } from "@/server/locks/lock-period";
+import { cliActor } from "@/cli/run";
 import { callerFor } from "./helpers";
 
 let t: TTestDb;
@@ -155,19 +163,260 @@ describe("import", () => {
   });
 
   it("refuses a zip bomb before expanding it", async () => {
-    const body = deflateRawSync(Buffer.alloc(40 * 1024 * 1024)); // 40 MB of zeros → ~40 KB
-    const name = Buffer.from("xl/worksheets/sheet1.xml");
+    const zeros = Buffer.alloc(40 * 1024 * 1024); // 40 MB of zeros → ~40 KB
+    const zip = zipOf([{ name: "xl/worksheets/sheet1.xml", data: zeros }]);
+    await expect(imp(w.actors.dalianStaff, "projects", new Uint8Array(zip), true)).rejects.toMatchObject({ msg: { key: "errors.import.zipBomb" } });
+  });
+
+  it("refuses a zip bomb whose headers lie about its size, while expanding it (never past the cap)", async () => {
+    // regression: the guard summed the sizes the entries CLAIM; these claim 1 KB and expand to 40 MB
+    const zeros = Buffer.alloc(40 * 1024 * 1024);
+    const zip = zipOf([
+      { name: "xl/workbook.xml", data: Buffer.from("<workbook/>"), claim: 11 },
+      { name: "xl/worksheets/sheet1.xml", data: zeros, claim: 1024 },
+    ]);
+    await expect(imp(w.actors.dalianStaff, "projects", new Uint8Array(zip), true)).rejects.toMatchObject({ msg: { key: "errors.import.zipBomb" } });
+  });
+});
+
+/** A zip of deflated entries; `claim` is the uncompressed size the headers state (default: the truth). */
+function zipOf(entries: Array<{ name: string; data: Buffer; claim?: number }>) {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const e of entries) {
+    const body = deflateRawSync(e.data);
+    const name = Buffer.from(e.name);
+    const size = e.claim ?? e.data.length;
+    const crc = crc32(e.data);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0); local.writeUInt16LE(20, 4); local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(crc32(Buffer.alloc(40 * 1024 * 1024)), 14); local.writeUInt32LE(body.length, 18); local.writeUInt32LE(40 * 1024 * 1024, 22); local.writeUInt16LE(name.length, 26);
+    local.writeUInt32LE(crc, 14); local.writeUInt32LE(body.length, 18); local.writeUInt32LE(size, 22); local.writeUInt16LE(name.length, 26);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0); central.writeUInt16LE(20, 4); central.writeUInt16LE(20, 6); central.writeUInt16LE(8, 10);
-    central.writeUInt32LE(local.readUInt32LE(14), 16); central.writeUInt32LE(body.length, 20); central.writeUInt32LE(40 * 1024 * 1024, 24); central.writeUInt16LE(name.length, 28);
-    const cdOffset = local.length + name.length + body.length;
-    const end = Buffer.alloc(22);
-    end.writeUInt32LE(0x06054b50, 0); end.writeUInt16LE(1, 8); end.writeUInt16LE(1, 10); end.writeUInt32LE(central.length + name.length, 12); end.writeUInt32LE(cdOffset, 16);
-    const zip = Buffer.concat([local, name, body, central, name, end]);
-    await expect(imp(w.actors.dalianStaff, "projects", new Uint8Array(zip), true)).rejects.toMatchObject({ msg: { key: "errors.import.zipBomb" } });
+    central.writeUInt32LE(crc, 16); central.writeUInt32LE(body.length, 20); central.writeUInt32LE(size, 24); central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, name, body);
+    centrals.push(central, name);
+    offset += local.length + name.length + body.length;
+  }
+  const cd = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0); end.writeUInt16LE(entries.length, 8); end.writeUInt16LE(entries.length, 10); end.writeUInt32LE(cd.length, 12); end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, cd, end]);
+}
+
+const TRANCHE_HEADER = "项目编号,到位日期,到位金额(万元),是否核实,凭证号,备注";
+
+describe("import: reading large and untidy files", () => {
+  it("reads an XLSX row by row and stops at the row limit; a missing sheet is named", { timeout: 60_000 }, async () => {
+    const out = new PassThrough();
+    const chunks: Buffer[] = [];
+    out.on("data", (c: Buffer) => chunks.push(c));
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false });
+    const notes = wb.addWorksheet("说明");
+    notes.addRow(["请在第二张表填写"]).commit();
+    notes.commit();
+    const ws = wb.addWorksheet("到位资金");
+    ws.addRow(["项目编号", "到位日期", "到位金额"]).commit();
+    for (let i = 0; i <= IMPORT_LIMITS.maxRows; i++) ws.addRow([`ROW-${i}`, "2026-04-01", 100]).commit();
+    ws.commit();
+    await wb.commit();
+    const bytes = new Uint8Array(Buffer.concat(chunks));
+    await expect(importFile(t.db, w.actors.dalianLeader, { kind: "tranches", bytes, sheet: "到位资金", dryRun: true })).rejects.toMatchObject({
+      msg: { key: "errors.import.tooManyRows", values: { max: IMPORT_LIMITS.maxRows } },
+    });
+    await expect(importFile(t.db, w.actors.dalianLeader, { kind: "tranches", bytes, sheet: "不存在的表", dryRun: true })).rejects.toMatchObject({
+      msg: { key: "errors.import.noSheet", values: { sheet: "不存在的表" } },
+    });
+    // the first sheet by default, its name in the result, every sheet listed for the picker
+    const first = await importFile(t.db, w.actors.dalianLeader, { kind: "tranches", bytes, dryRun: true });
+    expect(first).toMatchObject({ sheet: "说明", sheets: ["说明", "到位资金"] });
+    expect(first.errors.map((e) => e.message.key)).toEqual(["errors.import.missingColumn", "errors.import.missingColumn", "errors.import.missingColumn"]);
+  });
+
+  it("finds the header below a title row, and numbers rows as the spreadsheet does", async () => {
+    const csv = ["2026年第二季度到位资金明细表,,,,,", "填报单位：大连市,,,,,", TRANCHE_HEADER, "NOPE-0001,2026-04-10,100,否,,"].join("\r\n");
+    const r = await imp(w.actors.dalianLeader, "tranches", utf8(csv), true);
+    expect(r.headerRow).toBe(3);
+    expect(r.totalRows).toBe(1);
+    expect(r.errors.map((e) => [e.row, e.column, e.message.key])).toEqual([[4, "项目编号", "errors.import.projectScope"]]);
+  });
+
+  it("reports progress while reading and checking a large file, not only at 0 % and 100 %", async () => {
+    const lines = [TRANCHE_HEADER, ...Array.from({ length: 4500 }, (_, i) => `PROG-${i},2026-04-10,100,否,,`)];
+    const seen: Array<{ phase: string; done: number; total: number }> = [];
+    await importFile(t.db, w.actors.dalianLeader, { kind: "tranches", bytes: utf8(lines.join("\r\n")), dryRun: true, onProgress: (p) => void seen.push(p) });
+    const between = (phase: string) => seen.filter((p) => p.phase === phase && p.done > 0 && p.done < p.total);
+    expect(between("read").length).toBeGreaterThanOrEqual(2);
+    expect(between("validate").map((p) => p.done)).toEqual(expect.arrayContaining([500, 1000, 4000]));
+  });
+});
+
+describe("import: uploads above Next's default proxy body limit", () => {
+  // proxy.ts runs for /api/import (it sets the security headers there too), and Next 16 hands a
+  // route behind the proxy only the first experimental.proxyClientMaxBodySize bytes of the body
+  // (10 MB by default: next/dist/server/body-streams.js), silently. The import page allows 20 MB.
+  it("an 11 MB upload reaches the route handler whole through Next's own body cloning", async () => {
+    const config = ((await import("@/next.config.js")) as { default: { experimental?: { proxyClientMaxBodySize?: string | number } } }).default;
+    // the parser Next normalises the option with (next/dist/server/config.js)
+    const bytes = createRequire(import.meta.url)("next/dist/compiled/bytes") as { parse: (v: string | number) => number };
+    const limit = bytes.parse(config.experimental?.proxyClientMaxBodySize ?? "10mb");
+    expect(limit).toBeGreaterThanOrEqual(IMPORT_LIMITS.maxBytes + 64 * 1024); // the file plus its multipart envelope
+
+    const { getCloneableBody } = (await import("next/dist/server/body-streams.js")) as unknown as {
+      getCloneableBody: (r: NodeJS.ReadableStream, limit?: number) => { cloneBodyStream: () => NodeJS.ReadableStream; finalize: () => Promise<void> };
+    };
+    const req = new PassThrough();
+    const body = Buffer.alloc(11 * 1024 * 1024, 0x61);
+    const cloneable = getCloneableBody(req, limit);
+    const proxied = cloneable.cloneBodyStream(); // what the proxy reads
+    proxied.resume();
+    for (let i = 0; i < body.length; i += 64 * 1024) req.write(body.subarray(i, i + 64 * 1024));
+    req.end();
+    await cloneable.finalize();
+    let received = 0;
+    await new Promise<void>((resolve, reject) => {
+      req.on("data", (c: Buffer) => (received += c.length));
+      req.on("end", resolve);
+      req.on("error", reject);
+    });
+    expect(received).toBe(body.length);
+  });
+});
+
+describe("import: keys, history and verification", () => {
+  it("matches a tranche without evidence number by project + date + amount, even one recorded with a number", async () => {
+    // regression: a sheet without evidence numbers duplicated YH-IMP-1 (imported with its number above)
+    const csv = ["项目编号,到位日期,到位金额(万元),是否核实", "IMP-0001,2026-04-10,1000,是"].join("\r\n");
+    const r = await imp(w.actors.dalianLeader, "tranches", utf8(csv), true);
+    expect(r.errors).toEqual([]);
+    expect(r.counts).toEqual({ new: 0, updated: 0, unchanged: 1 });
+  });
+
+  it("refuses an evidence number already used by another project, without naming it", async () => {
+    await imp(w.actors.dalianStaff, "projects", utf8(PROJECTS_CSV.split("\r\n")[0] + "\r\nEVI-0001,另一个签约项目,内资,大连市,辽宁另一家投资有限公司,辽宁,,,,5000,签约,推进中,2026-01-02,,2026-02-01,4000,"));
+    const r = await imp(w.actors.dalianLeader, "tranches", utf8(`${TRANCHE_HEADER}\r\nEVI-0001,2026-04-10,1000,否,yh-imp-1,`), true);
+    expect(r.errors.map((e) => [e.row, e.column, e.message.key])).toEqual([[2, "凭证号", "errors.import.evidenceElsewhere"]]);
+    expect(JSON.stringify(r.errors)).not.toContain("IMP-0001");
+  });
+
+  it("a leader cannot verify, by import, a tranche they reported; new verified rows name the importer as verifier only", async () => {
+    const pending = `${TRANCHE_HEADER}\r\nIMP-0001,2026-06-02,50,否,SELF-1,`;
+    expect((await imp(w.actors.dalianLeader, "tranches", utf8(pending))).applied).toBe(true);
+    const r = await imp(w.actors.dalianLeader, "tranches", utf8(pending.replace("50,否", "50,是")), true);
+    expect(r.errors.map((e) => [e.row, e.column, e.message.key])).toEqual([[2, "是否核实", "errors.import.ownReport"]]);
+    // another leader may
+    expect((await imp(w.actors.provinceLeader, "tranches", utf8(pending.replace("50,否", "50,是")))).counts.updated).toBe(1);
+    const [self] = await t.db.select().from(tranches).where(eq(tranches.evidenceNo, "SELF-1"));
+    expect(self).toMatchObject({ status: "verified", reportedBy: w.actors.dalianLeader.id, verifiedBy: w.actors.provinceLeader.id });
+    // a row verified in the sheet: reported by the sheet (no person), verified by the importer
+    const [fromSheet] = await t.db.select().from(tranches).where(eq(tranches.evidenceNo, "YH-IMP-1"));
+    expect(fromSheet).toMatchObject({ status: "verified", reportedBy: null, verifiedBy: w.actors.dalianLeader.id });
+    const [audit] = await t.db.select().from(auditLog).where(and(eq(auditLog.action, "tranche.import_verified"), eq(auditLog.entityId, fromSheet!.id)));
+    expect(audit).toMatchObject({ actorId: w.actors.dalianLeader.id, after: expect.objectContaining({ source: "import", verifiedByImport: true }) });
+  });
+
+  it("the CLI without --as cannot import verified tranches (nobody to name as verifier)", async () => {
+    const system = await cliActor(t.db);
+    const r = await imp(system, "tranches", utf8(`${TRANCHE_HEADER}\r\nIMP-0001,2026-06-03,10,是,SYS-1,`), true);
+    expect(r.errors.map((e) => [e.row, e.column, e.message.key])).toEqual([[2, "是否核实", "errors.import.verifySystem"]]);
+    expect((await imp(system, "tranches", utf8(`${TRANCHE_HEADER}\r\nIMP-0001,2026-06-03,10,否,SYS-1,`), true)).errors).toEqual([]);
+  });
+
+  it("re-links a project to the investor the sheet names and recomputes its origin class; a registered origin is not overwritten", async () => {
+    const header = PROJECTS_CSV.split("\r\n")[0];
+    const [before] = await t.db.select().from(projects).where(eq(projects.code, "IMP-0003"));
+    expect(before!.originClass).toBe("local");
+    const row3 = PROJECTS_CSV.split("\r\n")[3]!;
+    const moved = row3.replace("大连港冷链物流有限公司,大连", "浙江冷链集团有限公司,浙江");
+    const r = await imp(w.actors.dalianStaff, "projects", utf8(`${header}\r\n${moved}`));
+    expect(r.counts).toEqual({ new: 0, updated: 1, unchanged: 0 });
+    const [after] = await t.db.select({ p: projects, name: investors.name }).from(projects).innerJoin(investors, eq(investors.id, projects.investorId)).where(eq(projects.code, "IMP-0003"));
+    expect(after).toMatchObject({ name: "浙江冷链集团有限公司", p: { originClass: "out_of_province" } });
+    expect((await imp(w.actors.dalianStaff, "projects", utf8(`${header}\r\n${moved}`), true)).counts.unchanged).toBe(1);
+    // the same investor, another origin: refused (the investor's page changes it, for all its projects)
+    const wrongOrigin = PROJECTS_CSV.split("\r\n")[1]!.replace(",江苏,", ",广东,");
+    const e = await imp(w.actors.dalianStaff, "projects", utf8(`${header}\r\n${wrongOrigin}`), true);
+    expect(e.errors.map((x) => [x.row, x.column, x.message.key])).toEqual([[2, "投资方来源地", "errors.import.investorOrigin"]]);
+  });
+
+  it("refuses contact and negotiation dates that disagree with the recorded history, and updates a status reason", async () => {
+    const header = `${PROJECTS_CSV.split("\r\n")[0]},状态原因`;
+    const row2 = PROJECTS_CSV.split("\r\n")[2]!;
+    const r = await imp(w.actors.dalianStaff, "projects", utf8(`${header}\r\n${row2.replace("2026-04-01,2026-05-06", "2026-03-30,2026-05-07")},`), true);
+    expect(r.errors.map((x) => [x.column, x.message.key, x.message.values?.recorded])).toEqual([["接触日期", "errors.import.historyDate", "2026-04-01"]]);
+    const r2 = await imp(w.actors.dalianStaff, "projects", utf8(`${header}\r\n${row2.replace("2026-05-06", "2026-05-07")},`), true);
+    expect(r2.errors.map((x) => [x.column, x.message.key, x.message.values?.recorded])).toEqual([["洽谈日期", "errors.import.historyDate", "2026-05-06"]]);
+    const onHold = PROJECTS_CSV.split("\r\n")[3]!.replace("大连港冷链物流有限公司,大连", "浙江冷链集团有限公司,浙江");
+    const reason = await imp(w.actors.dalianStaff, "projects", utf8(`${header}\r\n${onHold},等待用地指标`));
+    expect(reason.counts.updated).toBe(1);
+    const [p] = await t.db.select().from(projects).where(eq(projects.code, "IMP-0003"));
+    expect(p!.statusReason).toBe("等待用地指标");
+  });
+
+  it("a corrected signing is a stage event (the figures read signings from events); notes are message keys", async () => {
+    const header = PROJECTS_CSV.split("\r\n")[0];
+    const row1 = PROJECTS_CSV.split("\r\n")[1]!.replace(",32000,", ",33000,");
+    const q1 = { unit: "210200", from: "2026-01-01", to: "2026-03-31" };
+    const signedBefore = (await computeHeadline(t.db, w.actors.dalianLeader, q1)).signed.domestic_amount;
+    const r = await imp(w.actors.dalianStaff, "projects", utf8(`${header}\r\n${row1}`));
+    expect(r.counts.updated).toBe(1);
+    const signedAfter = (await computeHeadline(t.db, w.actors.dalianLeader, q1)).signed.domestic_amount;
+    expect(dec(signedAfter).minus(signedBefore).toFixed(2)).toBe("10000000.00");
+    const [p] = await t.db.select().from(projects).where(eq(projects.code, "IMP-0001"));
+    expect(p!.signedAmount).toBe("330000000.00");
+    const events = await t.db.select().from(stageEvents).where(eq(stageEvents.projectId, p!.id)).orderBy(desc(stageEvents.recordedAt), desc(stageEvents.id));
+    expect(events[0]).toMatchObject({ businessDate: "2026-03-20", signedAmount: "330000000.00", toStage: "funds", fromStage: "funds", note: "i18n:import.signingCorrectedNote" });
+    // every note the importer wrote displays in the reader's language
+    for (const e of events) expect(systemNoteKey(e.note)).not.toBeNull();
+    expect(translate("zh-CN", systemNoteKey(events.at(-1)!.note)!)).toBe("由表格导入");
+    expect(translate("en", systemNoteKey(events[0]!.note)!)).toBe("Signing date or amount corrected by an import");
+  });
+
+  it("a code of a deleted project is a row error, not a silent edit of the hidden row", async () => {
+    const gone = await makeProject(t.db, w.actors.dalianStaff, { code: "DEL-0001", name: "已删除的项目" });
+    await deleteProject(t.db, w.actors.admin, { id: gone.id, version: gone.version });
+    const csv = `${PROJECTS_CSV.split("\r\n")[0]}\r\nDEL-0001,已删除的项目改名,内资,大连市,某某投资有限公司,江苏,,,,100,接触,推进中,2026-03-02,,,,`;
+    const r = await imp(w.actors.dalianStaff, "projects", utf8(csv), true);
+    expect(r.errors.map((x) => [x.row, x.column, x.message.key])).toEqual([[2, "项目编号", "errors.import.codeDeleted"]]);
+  });
+
+  it("a row changed by someone else between planning and writing refuses the whole import", async () => {
+    const header = PROJECTS_CSV.split("\r\n")[0];
+    const row2 = PROJECTS_CSV.split("\r\n")[2]!.replace("8800.5", "8900");
+    const before = await rowCount(auditLog);
+    const run = importFile(t.db, w.actors.dalianStaff, {
+      kind: "projects", bytes: utf8(`${header}\r\n${row2}`), dryRun: false,
+      onProgress: async (p) => {
+        // planned: now someone edits the project on its page
+        if (p.phase === "validate" && p.done === p.total) await t.db.update(projects).set({ notes: "改了", version: sql`${projects.version} + 1` }).where(eq(projects.code, "IMP-0002"));
+      },
+    });
+    await expect(run).rejects.toMatchObject({ code: "CONFLICT", msg: { key: "errors.import.stale" } });
+    const [p] = await t.db.select().from(projects).where(eq(projects.code, "IMP-0002"));
+    expect(p!.plannedAmount).toBe("88005000.00");
+    expect(await rowCount(auditLog)).toBe(before);
+  });
+});
+
+describe("import: period locks", () => {
+  let lt: TTestDb;
+  let lw: TWorld;
+  beforeAll(async () => {
+    lt = await createTestDb();
+    lw = await seedWorld(lt.db);
+  });
+  afterAll(() => lt?.close());
+
+  it("an investor change that moves a project's figures into or out of 省外 is refused in a locked period", async () => {
+    const header = PROJECTS_CSV.split("\r\n")[0];
+    const row = "LCK-0001,锁定期项目,内资,大连市,大连本地投资有限公司,大连,,,,1000,签约,推进中,2026-01-05,,2026-01-20,900,";
+    expect((await importFile(lt.db, lw.actors.dalianStaff, { kind: "projects", bytes: utf8(`${header}\r\n${row}`), dryRun: false })).applied).toBe(true);
+    expect((await importFile(lt.db, lw.actors.dalianLeader, { kind: "tranches", bytes: utf8(`${TRANCHE_HEADER}\r\nLCK-0001,2026-02-10,100,是,LCK-1,`), dryRun: false })).applied).toBe(true);
+    await lockPeriod(lt.db, lw.actors.dalianLeader, { unit: "210200", kind: "quarter", year: 2026, n: 1 });
+    const r = await importFile(lt.db, lw.actors.dalianStaff, { kind: "projects", bytes: utf8(`${header}\r\n${row.replace("大连本地投资有限公司,大连", "江苏外地投资有限公司,江苏")}`), dryRun: true });
+    expect(r.errors.map((x) => [x.row, x.column, x.message.key])).toEqual([[2, "投资方来源地", "errors.lock.locked"]]);
   });
 });
 
@@ -202,7 +451,18 @@ describe("export", () => {
     const funds = wb.getWorksheet("资金到位")!;
     expect(funds.getRow(1).getCell(1).value).toBe("项目编号");
     expect(String(funds.getRow(2).getCell(10).numFmt)).toContain("万元");
-    for (const s of wb.worksheets) s.eachRow((r) => r.eachCell((c) => expect(c.type).not.toBe(ExcelJS.ValueType.Formula)));
+    // regression: this only checked that no cell was a formula, which ExcelJS never writes from a string anyway
+    const texts: string[] = [];
+    for (const s of wb.worksheets)
+      s.eachRow((r) =>
+        r.eachCell((c) => {
+          expect(c.type).not.toBe(ExcelJS.ValueType.Formula);
+          if (typeof c.value === "string") texts.push(c.value);
+        }),
+      );
+    expect(texts).toContain(`'=HYPERLINK("http://evil","点我")`);
+    expect(texts).toContain("'@SUM(1)");
+    expect(texts.filter((x) => /^[=+@\t\r]/.test(x))).toEqual([]);
   });
 
   it("staff export only their scope", async () => {

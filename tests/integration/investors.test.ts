@@ -1,7 +1,11 @@
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { investors, projects } from "@/db/schema";
+import { translate } from "@/server/lib/i18n";
+import { auditCount } from "../security/world";
 import { createTestDb, type TTestDb } from "@/db/testing/test-db";
 import { makeProject, projectInput, seedWorld, type TWorld } from "@/db/testing/factories";
-import { callerFor, trpcError } from "./helpers";
+import { callerFor, httpCall, trpcError } from "./helpers";
 
 let t: TTestDb;
 let w: TWorld;
@@ -58,6 +62,63 @@ describe("investors", () => {
     expect(leader.code).toBe("FORBIDDEN");
   });
 
+  // regression: a Shenyang staff user updating the investor Dalian shares with it (same credit
+  // code) renamed it for Dalian and moved Dalian's project from out_of_province to out_of_city
+  it("an investor used by a project outside the actor's scope cannot be edited there; nothing written, no other unit named", async () => {
+    const code = "91110000100017643K";
+    const dl = await makeProject(t.db, w.actors.dalianStaff, { investor: { newInvestor: { name: "北京共享投资有限公司", creditCode: code, originRegion: "110000" } } });
+    const sy = await callerFor(t.db, w.actors.shenyangStaff).projects.create(
+      projectInput(w.units.shenyang.id, { investor: { newInvestor: { name: "北京共享投资", creditCode: code, originRegion: "110000" } } }),
+    );
+    expect(sy.investorId).toBe(dl.investorId);
+    const [inv] = await t.db.select().from(investors).where(eq(investors.id, dl.investorId));
+    const audits = await auditCount(t.db);
+    const edits = [
+      { name: "沈阳改的名字有限公司", originRegion: "110000" },
+      { name: inv!.name, originRegion: "210100" },
+    ];
+    for (const edit of edits) {
+      for (const locale of ["zh-CN", "en"] as const) {
+        const res = await httpCall(t.db, w.actors.shenyangStaff, locale, "investors.update", { id: inv!.id, version: inv!.version, creditCode: code, ...edit });
+        expect(res.status).toBe(403);
+        expect(res.error!.message).toBe(translate(locale, "errors.investor.sharedOutsideScope"));
+        expect(res.error!.message).not.toMatch(/大连|Dalian/);
+      }
+    }
+    expect((await t.db.select().from(investors).where(eq(investors.id, inv!.id)))[0]).toEqual(inv);
+    expect((await t.db.select().from(projects).where(eq(projects.id, dl.id)))[0]!.originClass).toBe("out_of_province");
+    expect(await auditCount(t.db)).toBe(audits);
+    // whoever sees every project of the investor may correct it, for all of them
+    const fixed = await callerFor(t.db, w.actors.admin).investors.update({ id: inv!.id, version: inv!.version, name: "北京共享投资有限公司", creditCode: code, originRegion: "210100" });
+    expect(fixed.originRegion).toBe("210100");
+    expect((await t.db.select().from(projects).where(eq(projects.id, dl.id)))[0]!.originClass).toBe("out_of_city");
+    expect((await t.db.select().from(projects).where(eq(projects.id, sy.id)))[0]!.originClass).toBe("local");
+    // and a user whose scope holds every project of it (here: the only one) may too
+    const own = await makeProject(t.db, w.actors.shenyangStaff, { investor: { newInvestor: { name: "沈阳独用投资有限公司", originRegion: "320000" } } });
+    const [ownInv] = await t.db.select().from(investors).where(eq(investors.id, own.investorId));
+    await callerFor(t.db, w.actors.shenyangStaff).investors.update({ id: ownInv!.id, version: ownInv!.version, name: "沈阳独用投资（更名）有限公司", originRegion: "320000" });
+  });
+
+  it("a deleted project of another unit still holds the investor: its history keeps the name it had", async () => {
+    const dl = await makeProject(t.db, w.actors.dalianStaff, { investor: { newInvestor: { name: "已删项目投资有限公司", originRegion: "320000" } } });
+    await callerFor(t.db, w.actors.admin).projects.create(projectInput(w.units.shenyang.id, { investor: { investorId: dl.investorId } }));
+    await callerFor(t.db, w.actors.admin).projects.delete({ id: dl.id, version: dl.version });
+    const [inv] = await t.db.select().from(investors).where(eq(investors.id, dl.investorId));
+    const e = await trpcError(callerFor(t.db, w.actors.shenyangStaff).investors.update({ id: inv!.id, version: inv!.version, name: "改名有限公司", originRegion: "320000" }));
+    expect(e.code).toBe("FORBIDDEN");
+  });
+
+  it("search treats % _ and \\ as the characters they are", async () => {
+    await makeProject(t.db, w.actors.dalianStaff, { investor: { newInvestor: { name: "百分之百_投资有限公司", originRegion: "320000" } } });
+    await makeProject(t.db, w.actors.dalianStaff, { investor: { newInvestor: { name: "反斜杠\\投资有限公司", originRegion: "320000" } } });
+    const api = callerFor(t.db, w.actors.dalianStaff);
+    expect((await api.investors.search({ q: "%" })).map((i) => i.name)).toEqual([]);
+    expect((await api.investors.search({ q: "_" })).map((i) => i.name)).toEqual(["百分之百_投资有限公司"]);
+    expect((await api.investors.search({ q: "百分之百_" })).map((i) => i.name)).toEqual(["百分之百_投资有限公司"]);
+    expect((await api.investors.search({ q: "\\" })).map((i) => i.name)).toEqual(["反斜杠\\投资有限公司"]);
+    expect((await api.investors.search({ q: "投%公司" })).map((i) => i.name)).toEqual([]);
+  });
+
   it("contacts belong to the unit that recorded them", async () => {
     const p = await makeProject(t.db, w.actors.shenyangStaff, { investor: { newInvestor: { name: "华润置地", originRegion: "440000" } } });
     const api = callerFor(t.db, w.actors.shenyangStaff);
@@ -91,5 +152,19 @@ describe("projects.delete", () => {
     await callerFor(t.db, w.actors.admin).projects.delete({ id: p.id, version: p.version });
     const gone = await trpcError(callerFor(t.db, w.actors.dalianStaff).projects.get({ id: p.id }));
     expect(gone.code).toBe("NOT_FOUND");
+  });
+});
+
+describe("projects.create with a code another unit uses", () => {
+  // codes are unique installation-wide, so "taken" is said — and nothing else about that project
+  it("answers only that the code is taken: no unit, name, id or other field", async () => {
+    const dl = await makeProject(t.db, w.actors.dalianStaff, { code: "DL-SECRET-001" });
+    for (const code of ["DL-SECRET-001", "dl-secret-001"]) {
+      const res = await httpCall(t.db, w.actors.shenyangStaff, "zh-CN", "projects.create", projectInput(w.units.shenyang.id, { code }));
+      expect(res.status).toBe(400);
+      expect(res.error!.data.fields).toEqual({ code: translate("zh-CN", "errors.project.codeTaken") });
+      const text = JSON.stringify(res.error);
+      for (const secret of [dl.id, dl.name, "大连", w.units.dalian.id, dl.investorId]) expect(text).not.toContain(secret);
+    }
   });
 });

@@ -10,7 +10,7 @@ import { TRPCError } from "@trpc/server";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { openPglite, type Db } from "@/db/client";
-import { auditLog, investors, periodLocks, projects, stageEvents, tranches, users } from "@/db/schema";
+import { auditLog, investors, periodLocks, projects, stageEvents, targets, tranches, units, users } from "@/db/schema";
 import { createTestDb, type TTestDb } from "@/db/testing/test-db";
 import { actorOf, makeProject, projectInput, seedWorld, type TWorld } from "@/db/testing/factories";
 import { todayCN } from "@/lib/dates";
@@ -324,14 +324,120 @@ describe("what a project counts as, in a locked period", () => {
     await api(w.actors.dalianStaff).investors.update({ ...update, originRegion: "320000", name: `${inv!.name}（更正）` });
   });
 
-  it("an origin change reclassifying another city's project refuses without naming the lock the user may not see", async () => {
+  it("an origin change touching another city's project is refused on scope, before any lock is named", async () => {
     const dl = await signed(w.actors.dalianStaff, { investor: { newInvestor: { name: "苏州跨市投资有限公司", originRegion: "320000" } } });
     const sy = await signed(w.actors.admin, { unitId: w.units.shenyang.id, investor: { investorId: dl.investorId } });
     await verified(w.actors.shenyangStaff, w.actors.provinceLeader, sy.id, "2026-03-03");
-    await lock(w.actors.provinceLeader, { unit: "210100", kind: "quarter", year: 2026, n: 1 });
+    const l = await lock(w.actors.provinceLeader, { unit: "210100", kind: "quarter", year: 2026, n: 1 });
     const [inv] = await t.db.select().from(investors).where(eq(investors.id, dl.investorId));
-    const msg = await lockedBy(api(w.actors.dalianStaff).investors.update({ id: inv!.id, version: inv!.version, name: inv!.name, creditCode: null, originRegion: "210200", originCountry: null }));
-    expect(msg).toEqual({ key: "errors.lock.lockedElsewhere" });
+    const update = { id: inv!.id, version: inv!.version, name: inv!.name, creditCode: null, originRegion: "210200", originCountry: null };
+    const e = await trpcError(api(w.actors.dalianStaff).investors.update(update));
+    expect((e.cause as AppError).msg).toEqual({ key: "errors.investor.sharedOutsideScope" });
+    // the province leader's admin sees both projects: the lock is named to them
+    expect((await lockedBy(api(w.actors.admin).investors.update(update))).values).toMatchObject({ unit: "沈阳市", n: "1", by: "王厅长", at: todayCN(l.lockedAt) });
+  });
+
+  // regression: switching the investor re-derived the origin class without a lock check (a Dalian
+  // project with verified Q1 funds went out_of_province → out_of_city under a Dalian Q1 lock)
+  it("switching a project's investor that changes its origin class is refused in a locked period; an investor of the same class is not", async () => {
+    const p = await fundedInQ1();
+    expect(p.originClass).toBe("out_of_province");
+    const sameCity = await makeProject(t.db, w.actors.dalianStaff, { investor: { newInvestor: { name: "沈阳来连投资有限公司", originRegion: "210100" } } });
+    const sameClass = await makeProject(t.db, w.actors.dalianStaff, { investor: { newInvestor: { name: "浙江来连投资有限公司", originRegion: "330000" } } });
+    const l = await lock(w.actors.dalianLeader, { unit: "210200", kind: "quarter", year: 2026, n: 1 });
+    const before = await dataFingerprint(t.db);
+    expect(await lockedBy(api(w.actors.dalianStaff).projects.update(edit(p, { investorId: sameCity.investorId })))).toEqual(q1Dalian(w.actors.dalianLeader, l.lockedAt));
+    expect(await dataFingerprint(t.db)).toBe(before);
+    expect((await projectRow(p.id)).originClass).toBe("out_of_province");
+    const ok = await api(w.actors.dalianStaff).projects.update(edit(p, { investorId: sameClass.investorId }));
+    expect([ok.investorId, ok.originClass]).toEqual([sameClass.investorId, "out_of_province"]);
+  });
+});
+
+describe("moving a unit, in a locked period", () => {
+  /** A fresh zone under 大连 with a project of a Dalian investor, verified funds in Q1 2026. */
+  async function zoneWithFunds(code: string) {
+    const admin = api(w.actors.admin);
+    const zone = await admin.units.create({ code, name: `测试园区${code}`, kind: "zone", parentId: w.units.dalian.id });
+    const park = await admin.units.create({ code: `${code}-1`, name: `测试园区${code}一园`, kind: "zone", parentId: zone.id });
+    const p = await signed(w.actors.admin, { unitId: park.id, investor: { newInvestor: { name: `大连本地${code}投资有限公司`, originRegion: "210200" } } });
+    await verified(w.actors.admin, w.actors.provinceLeader, p.id, "2026-02-15");
+    return { zone, park, project: await projectRow(p.id) };
+  }
+  const move = (zone: { id: string; version: number; code: string; name: string }, parentId: string) =>
+    api(w.actors.admin).units.update({ id: zone.id, version: zone.version, code: zone.code, name: zone.name, kind: "zone", parentId });
+
+  // regression: with the province locked for Q1, moving 金普新区 from 大连 to 丹东 dropped Dalian's Q1 funds
+  it("is refused while the unit it leaves or the one it joins (or an ancestor) is locked for a period its funds count in", async () => {
+    const { zone, park, project } = await zoneWithFunds("LKMV1");
+    expect(project.originClass).toBe("local");
+    const province = await lock(w.actors.admin, { unit: "210000", kind: "quarter", year: 2026, n: 1 });
+    const before = await dataFingerprint(t.db);
+    expect((await lockedBy(move(zone, w.units.dandong.id))).values).toMatchObject({ unit: "辽宁省", n: "1" });
+    expect(await dataFingerprint(t.db)).toBe(before);
+    await api(w.actors.admin).locks.reopen({ id: province.id, version: province.version, reason: "调整区划" });
+    const dandong = await lock(w.actors.admin, { unit: "210600", kind: "month", year: 2026, n: 2 });
+    expect((await lockedBy(move(zone, w.units.dandong.id))).values).toMatchObject({ unit: "丹东市", kind: "month", n: "2" });
+    await api(w.actors.admin).locks.reopen({ id: dandong.id, version: dandong.version, reason: "调整区划" });
+    const dalian = await lock(w.actors.dalianLeader, { unit: "210200", kind: "quarter", year: 2026, n: 1 });
+    expect((await lockedBy(move(zone, w.units.dandong.id))).values).toMatchObject({ unit: "大连市" });
+    await api(w.actors.admin).locks.reopen({ id: dalian.id, version: dalian.version, reason: "调整区划" });
+    // a lock of another period does not stand in the way
+    await lock(w.actors.admin, { unit: "210000", kind: "quarter", year: 2025, n: 4 });
+    const moved = await move(zone, w.units.dandong.id);
+    expect(moved.path).toBe(`210000/210600/${zone.code}/`);
+    expect((await projectRow(project.id)).unitId).toBe(park.id);
+  });
+
+  it("bumps the version of every unit whose path changes and re-derives its projects' origin class, all audited", async () => {
+    const { zone, park, project } = await zoneWithFunds("LKMV2");
+    const moved = await move(zone, w.units.dandong.id);
+    const [parkNow] = await t.db.select().from(units).where(eq(units.id, park.id));
+    expect(parkNow).toMatchObject({ path: `210000/210600/${zone.code}/${park.code}/`, version: park.version + 1 });
+    // a stale page of the park is refused, never applied over the new path
+    expect((await trpcError(api(w.actors.admin).units.update({ id: park.id, version: park.version, code: park.code, name: "改名", kind: "zone", parentId: zone.id }))).code).toBe("CONFLICT");
+
+    const zoneAudit = await t.db.select().from(auditLog).where(and(eq(auditLog.entityId, zone.id), eq(auditLog.action, "unit.update")));
+    expect(zoneAudit).toHaveLength(1);
+    expect(zoneAudit[0]!.before).toMatchObject({ parentId: w.units.dalian.id, path: `210000/210200/${zone.code}/` });
+    expect(zoneAudit[0]!.after).toMatchObject({ parentId: w.units.dandong.id, path: moved.path });
+    const parkAudit = await t.db.select().from(auditLog).where(and(eq(auditLog.entityId, park.id), eq(auditLog.action, "unit.update")));
+    expect(parkAudit).toHaveLength(1);
+    expect(parkAudit[0]!.before).toMatchObject({ parentId: zone.id, path: `210000/210200/${zone.code}/${park.code}/` });
+    expect(parkAudit[0]!.after).toMatchObject({ parentId: zone.id, path: parkNow!.path, version: park.version + 1 });
+
+    // a 大连 investor's project now lies in 丹东: out of city, no longer local
+    const p = await projectRow(project.id);
+    expect([p.originClass, p.version]).toEqual(["out_of_city", project.version + 1]);
+    const [reclass] = await t.db.select().from(auditLog).where(and(eq(auditLog.entityId, project.id), eq(auditLog.action, "project.reclassify_origin")));
+    expect(reclass!.before).toMatchObject({ originClass: "local" });
+    expect(reclass!.after).toMatchObject({ originClass: "out_of_city" });
+  });
+});
+
+describe("annual targets, in a locked period", () => {
+  it("a target change of a unit is refused while a lock of the unit or an ancestor is active in that year, naming it", async () => {
+    const admin = api(w.actors.admin);
+    const set = (unitId: string, value: string, version: number | null, year = 2026) =>
+      admin.targets.set({ year, entries: [{ unitId, metric: "domestic_funds", value, version }] });
+    await set(w.units.dandong.id, "1000000000", null);
+    const current = async (unitId: string, year = 2026) => (await t.db.select().from(targets).where(and(eq(targets.unitId, unitId), eq(targets.year, year))))[0]!;
+    const l = await lock(w.actors.provinceLeader, { unit: "210000", kind: "month", year: 2026, n: 4 });
+    const before = await dataFingerprint(t.db);
+    const msg = await lockedBy(set(w.units.dandong.id, "2000000000", (await current(w.units.dandong.id)).version));
+    expect(msg).toEqual({ key: "errors.lock.targetLocked", values: { unit: "辽宁省", kind: "month", year: "2026", n: "4", by: "王厅长", at: todayCN(l.lockedAt) } });
+    expect(translate("zh-CN", msg.key, msg.values)).toContain("辽宁省 2026年4月");
+    // a new target in that year too
+    expect((await lockedBy(set(w.units.shenyang.id, "5", null))).key).toBe("errors.lock.targetLocked");
+    expect(await dataFingerprint(t.db)).toBe(before);
+    // another year is free; an unchanged value is no change
+    await set(w.units.dandong.id, "3000000000", null, 2027);
+    expect((await set(w.units.dandong.id, "1000000000.00", (await current(w.units.dandong.id)).version)).changed).toBe(0);
+    // a lock of a unit below binds only that unit's target (its progress); the city's own is free
+    await api(w.actors.admin).locks.reopen({ id: l.id, version: l.version, reason: "调整指标" });
+    await lock(w.actors.dalianLeader, { unit: "DL-JKQ", kind: "quarter", year: 2026, n: 2 });
+    await set(w.units.dalian.id, "7000000000", null);
+    expect((await lockedBy(set(w.units.dlZone.id, "100", null))).values).toMatchObject({ unit: "大连金普新区" });
   });
 });
 
@@ -434,7 +540,7 @@ describe("the command line", () => {
       await h.close();
     }
     const file = path.join(dir, "tranches.csv");
-    fs.writeFileSync(file, `项目编号,到位日期,到位金额,是否核实\r\n${code},2026-04-02,100,是\r\n${code},2026-02-10,100,是\r\n`);
+    fs.writeFileSync(file, `项目编号,到位日期,到位金额\r\n${code},2026-04-02,100\r\n${code},2026-02-10,100\r\n`);
     const en = await cli("", "import", "tranches", file);
     expect(en.code).toBe(1);
     expect(en.stderr).toContain(`row 3 [到位日期]: Period locked: 辽宁省, Q1 2026 (locked by 王建国 on ${lockedOn}).`);

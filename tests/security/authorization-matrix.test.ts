@@ -1,29 +1,57 @@
-// Authorization matrix over EVERY tRPC procedure: each role (and signed-out) × each relation of the
-// caller to the object the procedure acts on. The expected answer is computed, not written down:
-// the permission table (server/auth/permissions.ts) decides FORBIDDEN, the unit subtree decides
-// scope, and anything out of scope (or soft-deleted) must answer exactly like a missing object.
-// The procedures are enumerated from the router itself: one without a case here fails the build.
+// Authorization matrix over EVERY tRPC procedure and every file route: each role (and signed-out,
+// and a user disabled mid-session) × each relation of the caller to the object the procedure acts
+// on. What each role may do is written down below from the product spec's role table
+// (SPEC_ROLES) — deliberately NOT read from the permission table the code uses
+// (lib/permissions.ts), so a wrong grant there fails here. Scope is the unit subtree, and anything
+// out of scope (or soft-deleted) must answer exactly like a missing object: same code, same
+// message, same values. Procedures are enumerated from the router and routes from app/api: one
+// without a case (or without a spec expectation) fails the test.
+import fs from "node:fs";
+import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
+import ExcelJS from "exceljs";
 import { TRPCError } from "@trpc/server";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { investors, projects, units } from "@/db/schema";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { Db } from "@/db/client";
+import { investors, projects, units, users } from "@/db/schema";
 import { createTestDb, type TTestDb } from "@/db/testing/test-db";
 import { actorOf, insertUnit, insertUser, makeProject, projectInput, TEST_PASSWORD } from "@/db/testing/factories";
 import type { TRole } from "@/lib/domain";
 import { appRouter } from "@/server/api/root";
 import type { TActor } from "@/server/auth/actor";
-import { can, PERMISSIONS, type TAction } from "@/server/auth/permissions";
+import { actorForSession } from "@/server/auth/authenticate";
+import { PERMISSIONS, type TAction } from "@/server/auth/permissions";
 import { publishFigures } from "@/server/figures/publish";
+import { addEvidence } from "@/server/funds/evidence";
 import { reportTranche, verifyTranche } from "@/server/funds/tranches";
+import { IMPORT_KINDS } from "@/server/imports/columns";
 import { addContact } from "@/server/investors/investors";
 import { lockPeriod } from "@/server/locks/lock-period";
 import { addActivity } from "@/server/activities/activities";
 import { saveView } from "@/server/views/saved-views";
-import { AppError } from "@/server/lib/errors";
+import { APP_ERROR_CODES, AppError } from "@/server/lib/errors";
 import { moveProjectStage } from "@/server/projects/move-project-stage";
 import { callerFor } from "../integration/helpers";
 import { seedSecurityWorld, type TSecurityWorld } from "./world";
+
+// The file routes run for real; only Next's request scope, the session lookup and the app's
+// database handle are replaced: the session is a decoded token of the caller, resolved by the real
+// actorForSession against the database, so a disabled user's token is refused as in production.
+const routeCtx = vi.hoisted(() => ({ db: null as unknown, session: null as unknown }));
+vi.mock("next/server", async (original) => ({ ...(await original<typeof import("next/server")>()), connection: async () => {} }));
+vi.mock("@/db", () => ({
+  getDb: async () => routeCtx.db,
+  getDbHandle: async () => ({ db: routeCtx.db, kind: "pglite", close: async () => {} }),
+}));
+vi.mock("@/server/auth/session", async () => {
+  const { actorForSession: resolve } = await import("@/server/auth/authenticate");
+  return {
+    getActor: async () => (routeCtx.session ? resolve(routeCtx.db as Db, routeCtx.session) : null),
+    getRequestLocale: async () => "zh-CN",
+    LOCALE_COOKIE: "NEXT_LOCALE",
+  };
+});
 
 let t: TTestDb;
 let w: TSecurityWorld;
@@ -90,6 +118,67 @@ function envFor(c: TCaller, rel: TRel): TEnv {
   return { label: c.label, caller, rel, place: p, creator, deleted: rel === "deleted" };
 }
 
+// ---------------------------------------------------------------------------------------------
+// What the spec lets each role do (../shared/SPEC.md "Who uses it", and the issues where they say
+// more). Independent of lib/permissions.ts on purpose: a procedure needs an entry here too.
+
+const ALL: readonly TRole[] = ["staff", "leader", "admin"];
+/** staff read/write projects of their subtree and report tranches; an admin may do everything */
+const WRITE: readonly TRole[] = ["staff", "admin"];
+/** leader: verify or reject tranches, lock periods, set targets (issue 3: "an admin or leader"), publish, review flags */
+const REVIEW: readonly TRole[] = ["leader", "admin"];
+/** admin only: users, units, reopening a lock, the audit log, deleting a project */
+const ADMIN: readonly TRole[] = ["admin"];
+/** follow-ups are "what staff and leaders do every day" (issue 5); leaders lead delegations (带队招商) and record them */
+const FOLLOW_UP: readonly TRole[] = ["staff", "leader", "admin"];
+type TSpec = readonly TRole[] | "public";
+
+const SPEC_ROLES: Record<string, TSpec> = {
+  "me.get": ALL,
+  "me.settings": ALL, "me.setLocale": ALL, "me.changePassword": ALL,
+  // the unit tree and the people of the scope are read by everyone (unit and owner pickers, filters); an admin manages them
+  "units.list": ALL, "units.create": ADMIN, "units.update": ADMIN,
+  "users.list": ALL, "users.create": ADMIN, "users.update": ADMIN, "users.resetPassword": ADMIN,
+  "views.list": ALL, "views.save": ALL, "views.delete": ALL,
+  // leaders read everything in their subtree but write no projects or investors
+  "investors.search": ALL, "investors.duplicates": ALL, "investors.get": ALL,
+  "investors.update": WRITE, "investors.addContact": WRITE, "investors.updateContact": WRITE, "investors.removeContact": WRITE,
+  "projects.list": ALL, "projects.get": ALL, "projects.create": WRITE, "projects.update": WRITE, "projects.moveStage": WRITE,
+  // removing a project removes it from the figures (瞒报): an administrator's act
+  "projects.delete": ADMIN,
+  "funds.byProject": ALL, "funds.queue": ALL,
+  "funds.report": WRITE, "funds.update": WRITE, "funds.withdraw": WRITE,
+  "funds.verify": REVIEW,
+  "targets.list": ALL, "targets.set": REVIEW,
+  "figures.headline": ALL, "figures.pipeline": ALL, "figures.monthly": ALL, "figures.published": ALL, "figures.compare": ALL,
+  "figures.publish": REVIEW,
+  "flags.list": ALL, "flags.forProject": ALL, "flags.review": REVIEW,
+  "locks.list": ALL, "locks.lock": REVIEW, "locks.reopen": ADMIN,
+  "activities.byProject": ALL, "activities.followUps": ALL,
+  "activities.add": FOLLOW_UP, "activities.update": FOLLOW_UP, "activities.delete": FOLLOW_UP, "activities.completeNextStep": FOLLOW_UP,
+  "board.load": ALL, "board.columns": ALL, "board.cards": ALL, "board.search": ALL,
+  "audit.list": ADMIN, "audit.verify": ADMIN,
+  // each project page shows its own history to whoever may read the project
+  "audit.projectHistory": ALL,
+  // installation-wide thresholds (major project, stale days, …): the administrator runs the installation
+  "settings.list": ADMIN, "settings.set": ADMIN,
+  // file routes: every role exports its scope; staff (and admins) import projects; leaders import
+  // tranches too (issue 4: imported verified tranches are "verified by the importing admin/leader")
+  "GET /api/export/projects kind=list": ALL,
+  "GET /api/export/projects kind=stage-report": ALL,
+  "GET /api/export/review-pack": ALL,
+  "GET /api/evidence/[fileId]": ALL,
+  "POST /api/tranches/[trancheId]/evidence": WRITE,
+  "POST /api/import kind=units": ADMIN,
+  "POST /api/import kind=projects": WRITE,
+  "POST /api/import kind=tranches": ALL,
+  "POST /api/import kind=targets": REVIEW,
+};
+const specAllows = (name: string, role: TRole) => {
+  const spec = SPEC_ROLES[name];
+  return spec === "public" || (!!spec && spec.includes(role));
+};
+
 /** In scope: the object exists, is not deleted and lies in the caller's unit subtree. */
 const inScope = (env: TEnv) => !!env.place && !env.deleted && env.place.unit.path.startsWith(env.caller.unitPath);
 
@@ -107,7 +196,7 @@ function cached<T>(reuse: boolean, key: string, make: () => Promise<T>): Promise
 const envKey = (env: TEnv) => `${env.place?.key}:${env.creator?.id}:${env.deleted}`;
 
 type TProjectRow = typeof projects.$inferSelect;
-const fakeProject = () => ({ id: randomUUID(), version: 1, investorId: randomUUID(), unitId: randomUUID(), name: `不存在的项目${uniq()}` }) as TProjectRow;
+const fakeProject = () => ({ id: randomUUID(), version: 1, investorId: randomUUID(), unitId: randomUUID(), name: `不存在的项目${uniq()}`, code: `LN-2001-${String(seq % 10_000).padStart(4, "0")}` }) as TProjectRow;
 const reread = async (id: string) => (await t.db.select().from(projects).where(eq(projects.id, id)))[0]!;
 
 /** Soft-delete through the API: projects.delete as the admin of the project's tree. */
@@ -146,7 +235,7 @@ async function tranche(env: TEnv, reporter?: TActor): Promise<TTrancheRow> {
 }
 
 /** The reporter the caller may edit as: itself when its role reports and the project is in scope. */
-const reporterFor = (env: TEnv) => (env.place && can(env.caller.role, "tranche.report") && inScope(env) ? env.caller : env.place?.staff);
+const reporterFor = (env: TEnv) => (env.place && specAllows("funds.report", env.caller.role) && inScope(env) ? env.caller : env.place?.staff);
 
 type TInvestorRow = typeof investors.$inferSelect;
 function investor(env: TEnv, reuse = false): Promise<TInvestorRow> {
@@ -208,7 +297,7 @@ async function activity(env: TEnv, author?: TActor) {
   return a;
 }
 /** The author the caller may edit as: itself when its role writes activities and the project is in scope. */
-const authorFor = (env: TEnv) => (env.place && can(env.caller.role, "activity.write") && inScope(env) ? env.caller : env.place?.staff);
+const authorFor = (env: TEnv) => (env.place && specAllows("activities.add", env.caller.role) && inScope(env) ? env.caller : env.place?.staff);
 
 /** A past month never locked before (locks bind every write dated in them: far from the 2026 data). */
 let lockSeq = 0;
@@ -234,6 +323,8 @@ type TBuilt = {
   visible?: (result: unknown) => boolean;
   /** a different caller of the same role and unit (e.g. a fresh user whose password may change) */
   actor?: TActor;
+  /** what the answer says, when more than "visible or not" must match the missing case (imports) */
+  answer?: (result: unknown) => string;
 };
 type TCase = {
   kind: "query" | "mutation";
@@ -241,8 +332,8 @@ type TCase = {
   action: TAction | null;
   /** "object": takes an object (id/unit) and runs every relation; "none": no object */
   object: "none" | "object" | "project";
-  /** how a missing object answers when the role is allowed: an error code, or "hidden" (a list without it) */
-  missing?: "NOT_FOUND" | "BAD_REQUEST" | "hidden";
+  /** how a missing object answers when the role is allowed: an error code, "hidden" (a list without it) or "rejected" (an import's row errors) */
+  missing?: "NOT_FOUND" | "BAD_REQUEST" | "hidden" | "rejected";
   build: (env: TEnv) => Promise<TBuilt>;
   /** extra scope check on a successful answer: returns what leaked, if anything */
   leak?: (result: unknown, env: TEnv) => Promise<string | null>;
@@ -260,9 +351,20 @@ const leakByUnitCode = async (r: unknown, env: TEnv) => {
   return bad.length ? `rows outside scope: ${bad.map((x) => (x as unknown as { unitCode: string }).unitCode).join(",")}` : null;
 };
 
+/**
+ * Cases for procedures added while the table below was being edited elsewhere: spread first, so
+ * an entry of the same name written into the table later wins (no duplicate key).
+ */
+const LATE_CASES: Record<string, TCase> = {
+  // installation-wide thresholds; set to the value it has by default, so nothing else changes
+  "settings.list": { kind: "query", action: "settings.manage", object: "none", build: async () => ({ input: undefined, visible: (r) => Array.isArray(r) && r.length > 0 }) },
+  "settings.set": { kind: "mutation", action: "settings.manage", object: "none", build: async () => ({ input: { key: "threeNotDays", value: 180 } }) },
+};
+
 const CASES: Record<string, TCase> = {
+  ...LATE_CASES,
   // --- me
-  "me.get": { kind: "query", action: null, object: "none", build: async (env) => ({ input: undefined, visible: isObj(env.caller.id) }) },
+  "me.get": { kind: "query", action: "self.read", object: "none", build: async (env) => ({ input: undefined, visible: isObj(env.caller.id) }) },
   "me.settings": { kind: "query", action: "self.update", object: "none", build: async () => ({ input: undefined }) },
   "me.setLocale": { kind: "mutation", action: "self.update", object: "none", build: async () => ({ input: { locale: "zh-CN" } }) },
   "me.changePassword": {
@@ -335,7 +437,10 @@ const CASES: Record<string, TCase> = {
     kind: "mutation",
     action: "user.manage",
     object: "object",
-    build: async (env) => ({ input: { id: (await freshUser(env)).id, password: "Reset-pass-2026" } }),
+    build: async (env) => {
+      const u = await freshUser(env);
+      return { input: { id: u.id, version: u.version, password: "Reset-pass-2026" } };
+    },
   },
   // --- investors
   "investors.search": {
@@ -752,6 +857,190 @@ const CASES: Record<string, TCase> = {
 };
 
 // ---------------------------------------------------------------------------------------------
+// File routes: the same matrix through the route handlers (app/api/*/route.ts), called with a
+// Request as the browser sends it (same origin) and the caller's session.
+
+type TRouteRequest = { url: string; form?: () => FormData; params?: Record<string, string> };
+type TRouteCase = Omit<TCase, "kind" | "action"> & { file: string; method: "GET" | "POST" };
+
+const ORIGIN = "http://localhost:3000";
+const PDF = new TextEncoder().encode("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n");
+const text = (r: unknown) => (r as { text: string }).text;
+const fileForm = (fields: Record<string, string>, file: { name: string; type: string; bytes: Uint8Array }) => () => {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.set(k, v);
+  form.set("file", new File([file.bytes as BlobPart], file.name, { type: file.type }));
+  return form;
+};
+async function xlsxText(bytes: Buffer) {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(bytes as never);
+  const out: string[] = [];
+  wb.eachSheet((ws) => ws.eachRow((row) => row.eachCell((c) => out.push(String(c.text ?? "")))));
+  return out.join("\n");
+}
+/** The import's answer with the object's own key taken out, to compare an out-of-scope key with a missing one. */
+const importAnswer = (mask: string[]) => (r: unknown) => {
+  let s = JSON.stringify(r);
+  for (const m of mask) s = s.split(m).join("‹object›");
+  return s;
+};
+const imported = (r: unknown) => {
+  const res = (r as { result?: { applied: boolean; errors: unknown[] } }).result;
+  return !!res && res.applied && res.errors.length === 0;
+};
+const importForm = (kind: string, csv: string) => fileForm({ kind, dryRun: "0" }, { name: `${kind}.csv`, type: "text/csv", bytes: new TextEncoder().encode(csv) });
+
+/** An evidence file on a pending tranche of the place (uploaded before the project is deleted). */
+async function evidenceFile(env: TEnv): Promise<{ id: string }> {
+  if (!env.place) return { id: randomUUID() };
+  const p = await makeProject(t.db, env.creator!, { unitId: env.place.unit.id, startedOn: "2026-03-02" });
+  const s = await moveProjectStage(t.db, env.creator!, { id: p.id, version: p.version, toStage: "signed", toStatus: "active", businessDate: "2026-03-10", signedAmount: "200000000" });
+  const tr = await reportTranche(t.db, env.place.staff, { projectId: s.id, amount: "1000000", arrivedOn: "2026-04-01", evidenceNo: `JZ${uniq()}` });
+  const [file] = await addEvidence(t.db, env.place.staff, tr.id, [{ name: "银行进账单.pdf", bytes: PDF }]);
+  if (env.deleted) await softDelete(s.id);
+  return file!;
+}
+
+const ROUTE_CASES: Record<string, TRouteCase> = {
+  "GET /api/export/projects kind=list": {
+    file: "app/api/export/projects/route.ts",
+    method: "GET",
+    object: "project",
+    missing: "hidden",
+    build: async (env) => {
+      const p = await project(env, true);
+      return { input: { url: `${ORIGIN}/api/export/projects?format=csv&q=${encodeURIComponent(p.name)}` }, visible: (r) => text(r).includes(p.code) };
+    },
+  },
+  "GET /api/export/projects kind=stage-report": {
+    file: "app/api/export/projects/route.ts",
+    method: "GET",
+    object: "project",
+    missing: "hidden",
+    build: async (env) => {
+      const p = await project(env, true);
+      // the summary sheet repeats the filters (the name searched for): the code is what only a row shows
+      return { input: { url: `${ORIGIN}/api/export/projects?format=xlsx&kind=stage-report&q=${encodeURIComponent(p.name)}` }, visible: (r) => text(r).includes(p.code) };
+    },
+  },
+  "GET /api/export/review-pack": {
+    file: "app/api/export/review-pack/route.ts",
+    method: "GET",
+    object: "object",
+    build: async (env) => ({
+      input: { url: `${ORIGIN}/api/export/review-pack?unit=${encodeURIComponent(unitCode(env))}&from=2026-01-01&to=2026-03-31&format=csv` },
+      visible: (r) => !!env.place && text(r).includes(env.place.unit.name),
+    }),
+  },
+  "GET /api/evidence/[fileId]": {
+    file: "app/api/evidence/[fileId]/route.ts",
+    method: "GET",
+    object: "project",
+    build: async (env) => {
+      const f = await evidenceFile(env);
+      return { input: { url: `${ORIGIN}/api/evidence/${f.id}`, params: { fileId: f.id } }, visible: (r) => text(r).startsWith("%PDF-1.4") };
+    },
+  },
+  "POST /api/tranches/[trancheId]/evidence": {
+    file: "app/api/tranches/[trancheId]/evidence/route.ts",
+    method: "POST",
+    object: "project",
+    build: async (env) => {
+      const tr = await tranche(env);
+      return {
+        input: { url: `${ORIGIN}/api/tranches/${tr.id}/evidence`, params: { trancheId: tr.id }, form: fileForm({}, { name: "验资报告.pdf", type: "application/pdf", bytes: PDF }) },
+        visible: (r) => (JSON.parse(text(r)) as { files: unknown[] }).files.length === 1,
+      };
+    },
+  },
+  // the object of each import is what its rows refer to: a parent unit, a responsible unit, a project
+  "POST /api/import kind=units": {
+    file: "app/api/import/route.ts",
+    method: "POST",
+    missing: "rejected",
+    object: "object",
+    build: async (env) => {
+      const n = uniq();
+      const parent = unitCode(env);
+      return { input: { url: `${ORIGIN}/api/import`, form: importForm("units", `单位代码,单位名称,上级代码\r\nIU${n},导入测试园区${n},${parent}\r\n`) }, visible: imported, answer: importAnswer([parent, `IU${n}`, `导入测试园区${n}`]) };
+    },
+  },
+  "POST /api/import kind=projects": {
+    file: "app/api/import/route.ts",
+    method: "POST",
+    missing: "rejected",
+    object: "object",
+    build: async (env) => {
+      const n = uniq().toUpperCase();
+      const unit = unitCode(env);
+      const csv = `项目编号,项目名称,内外资,责任单位,投资方,投资方来源地,行业,来源渠道,计划投资额(万元),阶段,状态,接触日期,洽谈日期\r\nIMP-${n},导入矩阵项目${n},内资,${unit},导入矩阵投资${n}有限公司,江苏,新能源,展会,1000,洽谈,推进中,2026-01-05,2026-02-10\r\n`;
+      return { input: { url: `${ORIGIN}/api/import`, form: importForm("projects", csv) }, visible: imported, answer: importAnswer([unit, `IMP-${n}`, n]) };
+    },
+  },
+  "POST /api/import kind=tranches": {
+    file: "app/api/import/route.ts",
+    method: "POST",
+    missing: "rejected",
+    object: "project",
+    build: async (env) => {
+      const p = env.place ? await signedProject(env) : fakeProject();
+      const ev = `DR${uniq()}`;
+      const csv = `项目编号,到位日期,到位金额,凭证号\r\n${p.code},2026-04-05,10000,${ev}\r\n`;
+      return { input: { url: `${ORIGIN}/api/import`, form: importForm("tranches", csv) }, visible: imported, answer: importAnswer([p.code, ev]) };
+    },
+  },
+  "POST /api/import kind=targets": {
+    file: "app/api/import/route.ts",
+    method: "POST",
+    missing: "rejected",
+    object: "object",
+    build: async (env) => {
+      const unit = unitCode(env);
+      const year = targetYear++;
+      return { input: { url: `${ORIGIN}/api/import`, form: importForm("targets", `单位,年度,指标,目标值\r\n${unit},${year},signed_projects,12\r\n`) }, visible: imported, answer: importAnswer([unit, String(year)]) };
+    },
+  },
+};
+
+/** The session a signed-in browser presents: next-auth's decoded token for this user. */
+async function sessionOf(actor: TActor) {
+  const [u] = await t.db.select({ sv: users.sessionVersion }).from(users).where(eq(users.id, actor.id));
+  const now = Math.floor(Date.now() / 1000);
+  return { uid: actor.id, sv: u?.sv ?? 0, authAt: now, iat: now };
+}
+
+const HTTP_CODES: Record<number, string> = { 400: "BAD_REQUEST", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND", 409: "CONFLICT", 412: "PRECONDITION_FAILED", 429: "TOO_MANY_REQUESTS" };
+
+async function invokeRoute(c: TRouteCase, session: unknown, req: TRouteRequest): Promise<TOutcome> {
+  routeCtx.db = t.db;
+  routeCtx.session = session;
+  const mod = (await import(path.join(process.cwd(), c.file))) as Record<string, (r: Request, ctx: unknown) => Promise<Response>>;
+  const res = await mod[c.method]!(
+    new Request(req.url, { method: c.method, headers: { host: "localhost:3000", origin: ORIGIN }, body: req.form?.() }),
+    { params: Promise.resolve(req.params ?? {}) },
+  );
+  let bytes: Buffer;
+  try {
+    bytes = Buffer.from(await res.arrayBuffer());
+  } catch (e) {
+    return { ok: false, code: "STREAM_ABORTED", fp: `STREAM_ABORTED|${String(e)}` };
+  }
+  const type = res.headers.get("content-type") ?? "";
+  if (res.status !== 200) return { ok: false, code: HTTP_CODES[res.status] ?? `HTTP_${res.status}`, fp: `${res.status}|${bytes.toString("utf8")}` };
+  if (type.includes("ndjson")) {
+    // the import answers 200 and streams its outcome: progress lines, then a result or an error
+    const last = JSON.parse(bytes.toString("utf8").trim().split("\n").pop()!) as { type: string; code?: string; message?: string; result?: unknown };
+    if (last.type === "error") {
+      const code = APP_ERROR_CODES[last.code as keyof typeof APP_ERROR_CODES] ?? last.code!;
+      return { ok: false, code, fp: `${code}|${last.message}` };
+    }
+    return { ok: true, value: last };
+  }
+  return { ok: true, value: { text: type.includes("spreadsheetml") ? await xlsxText(bytes) : bytes.toString("utf8") } };
+}
+
+// ---------------------------------------------------------------------------------------------
 // Running one check
 
 type TProcDef = { _def: { type: string; meta?: { action?: TAction } } };
@@ -777,13 +1066,56 @@ async function invoke(actor: TActor | null, path: string, input: unknown): Promi
 /** What the answer tells the caller, for comparing with the missing case. */
 function seen(o: TOutcome, built: TBuilt) {
   if (!o.ok) return `error ${o.fp}`;
+  if (built.answer) return `ok, ${built.answer(o.value)}`;
   if (built.visible) return built.visible(o.value) ? "ok, object visible" : "ok, object hidden";
   return "ok";
 }
 
-const stats = { procedures: 0, checks: 0, allowed: 0, denied: 0, unexpected: [] as string[] };
+const stats = { procedures: 0, routes: 0, checks: 0, allowed: 0, denied: 0, disabled: 0, unexpected: [] as string[] };
 
-async function runProcedure(path: string, c: TCase) {
+/** One row of the matrix: a procedure or a route, and how to call it as someone. */
+type TRow = {
+  name: string;
+  object: TCase["object"];
+  missing?: TCase["missing"];
+  build: TCase["build"];
+  leak?: TCase["leak"];
+  /** call it with the caller's own, live session */
+  call: (actor: TActor, built: TBuilt) => Promise<TOutcome>;
+  /** call it as a browser with this session (null: none); the request is resolved to an actor the production way */
+  callAs: (session: unknown, built: TBuilt) => Promise<TOutcome>;
+};
+
+const procedureRow = (name: string, c: TCase): TRow => ({
+  name, object: c.object, missing: c.missing, build: c.build, leak: c.leak,
+  call: (actor, built) => invoke(built.actor ?? actor, name, built.input),
+  // what createRequestContext does: the session's user, checked against the database
+  callAs: async (session, built) => invoke(session ? await actorForSession(t.db, session) : null, name, built.input),
+});
+const routeRow = (name: string, c: TRouteCase): TRow => ({
+  name, object: c.object, missing: c.missing, build: c.build, leak: c.leak,
+  call: async (actor, built) => invokeRoute(c, await sessionOf(built.actor ?? actor), built.input as TRouteRequest),
+  callAs: (session, built) => invokeRoute(c, session, built.input as TRouteRequest),
+});
+
+/** Users disabled by an admin while their session is still within its lifetimes. */
+let disabledSessions: Array<{ label: string; session: unknown }> | null = null;
+async function disabledCallers() {
+  if (disabledSessions) return disabledSessions;
+  const out: Array<{ label: string; session: unknown }> = [];
+  for (const role of ["staff", "leader", "admin"] as const) {
+    const u = await insertUser(t.db, `disabled.${role}${uniq()}@test.example`, `停用${role}`, role, w.units.dalian.id);
+    const actor = await actorOf(t.db, u.id);
+    const session = await sessionOf(actor);
+    // positive control: the session works until the account is disabled
+    if ((await actorForSession(t.db, session))?.id !== u.id) throw new Error("setup: a live session is refused");
+    await callerFor(t.db, w.actors.admin).users.update({ id: u.id, version: u.version, name: u.name, role, unitId: u.unitId, disabled: true });
+    out.push({ label: `disabled ${role}@大连市`, session });
+  }
+  return (disabledSessions = out);
+}
+
+async function runRow(row: TRow, spec: TSpec | undefined) {
   const problems: string[] = [];
   const record = (kind: "allowed" | "denied" | "unexpected", what: string) => {
     stats.checks++;
@@ -792,61 +1124,70 @@ async function runProcedure(path: string, c: TCase) {
       problems.push(what);
     } else stats[kind]++;
   };
+  if (!spec) {
+    record("unexpected", `${row.name}: no expectation in SPEC_ROLES`);
+    return problems;
+  }
 
-  // signed out: UNAUTHORIZED everywhere except the public me.get (null)
+  // signed out, and each disabled user with an otherwise valid session: UNAUTHORIZED everywhere
+  // except the public me.get (null)
   {
-    const env = envFor(CALLERS.find((x) => x.label === "admin@辽宁省")!, c.object === "none" ? "none" : "own");
-    const built = await c.build(env);
-    const o = await invoke(null, path, built.input);
-    if (c.action === null) {
-      if (o.ok && o.value === null) record("allowed", "");
-      else record("unexpected", `${path} signed-out: expected null, got ${seen(o, built)}`);
-    } else if (!o.ok && o.code === "UNAUTHORIZED") record("denied", "");
-    else record("unexpected", `${path} signed-out: expected UNAUTHORIZED, got ${seen(o, built)}`);
+    const env = envFor(CALLERS.find((x) => x.label === "admin@辽宁省")!, row.object === "none" ? "none" : "own");
+    const built = await row.build(env);
+    const who: Array<{ label: string; session: unknown }> = [{ label: "signed-out", session: null }, ...(await disabledCallers())];
+    for (const { label, session } of who) {
+      const o = await row.callAs(session, built);
+      if (session) stats.disabled++;
+      if (spec === "public") {
+        if (o.ok && o.value === null) record("denied", "");
+        else record("unexpected", `${row.name} ${label}: expected null, got ${seen(o, built)}`);
+      } else if (!o.ok && o.code === "UNAUTHORIZED") record("denied", "");
+      else record("unexpected", `${row.name} ${label}: expected UNAUTHORIZED, got ${seen(o, built)}`);
+    }
   }
 
   for (const callerDef of CALLERS) {
     const role: TRole = callerDef.actor().role;
-    const allowedRole = c.action === null || can(role, c.action);
+    const allowedRole = spec === "public" || spec.includes(role);
     const relations: readonly TRel[] =
-      c.object === "none" ? ["none"] : RELATIONS.filter((r) => (r !== "deleted" || c.object === "project") && (r !== "other-city" || callerDef.otherCity));
+      row.object === "none" ? ["none"] : RELATIONS.filter((r) => (r !== "deleted" || row.object === "project") && (r !== "other-city" || callerDef.otherCity));
 
     // the missing object first: what "not there" looks like to this caller
     let missingSeen: string | null = null;
     const outcomes: Array<{ env: TEnv; built: TBuilt; o: TOutcome }> = [];
     for (const rel of relations) {
       const env = envFor(callerDef, rel);
-      const built = await c.build(env);
-      const o = await invoke(built.actor ?? env.caller, path, built.input);
+      const built = await row.build(env);
+      const o = await row.call(env.caller, built);
       outcomes.push({ env, built, o });
       if (rel === "missing") missingSeen = seen(o, built);
     }
 
     for (const { env, built, o } of outcomes) {
-      const where = `${path} as ${callerDef.label} on ${env.rel}${env.place ? ` (${env.place.unit.code})` : ""}`;
+      const where = `${row.name} as ${callerDef.label} on ${env.rel}${env.place ? ` (${env.place.unit.code})` : ""}`;
       const got = seen(o, built);
       if (!allowedRole) {
-        // FORBIDDEN exactly when the role lacks the action, whatever the object
+        // FORBIDDEN exactly when the spec gives the role no such right, whatever the object
         if (!o.ok && o.code === "FORBIDDEN") record("denied", "");
-        else record("unexpected", `${where}: role lacks ${c.action}, expected FORBIDDEN, got ${got}`);
+        else record("unexpected", `${where}: the spec does not allow ${role} this, expected FORBIDDEN, got ${got}`);
         continue;
       }
       if (!o.ok && o.code === "FORBIDDEN") {
-        record("unexpected", `${where}: role has ${c.action} but got FORBIDDEN (${o.fp})`);
+        record("unexpected", `${where}: the spec allows ${role} this, but got FORBIDDEN (${o.fp})`);
         continue;
       }
       if (env.rel === "none" || inScope(env)) {
         // allowed: it must actually work (inputs are valid in business terms) and show the object
         if (o.ok && (!built.visible || built.visible(o.value))) {
-          const leak = c.leak ? await c.leak(o.value, env) : null;
+          const leak = row.leak ? await row.leak(o.value, env) : null;
           if (leak) record("unexpected", `${where}: ${leak}`);
           else record("allowed", "");
         } else record("unexpected", `${where}: in scope, expected success, got ${got}`);
         continue;
       }
       if (env.rel === "missing") {
-        const want = c.missing ?? "NOT_FOUND";
-        const ok = want === "hidden" ? got === "ok, object hidden" : !o.ok && o.code === want;
+        const want = row.missing ?? "NOT_FOUND";
+        const ok = want === "hidden" ? got === "ok, object hidden" : want === "rejected" ? o.ok && !built.visible!(o.value) : !o.ok && o.code === want;
         if (ok) record("denied", "");
         else record("unexpected", `${where}: a missing object should answer ${want}, got ${got}`);
         continue;
@@ -856,20 +1197,24 @@ async function runProcedure(path: string, c: TCase) {
       else record("unexpected", `${where}: out of scope should answer like missing (${missingSeen}), got ${got}`);
     }
   }
-  stats.procedures++;
   return problems;
 }
 
 // ---------------------------------------------------------------------------------------------
 
+const routeFiles = (dir: string): string[] =>
+  fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? routeFiles(path.join(dir, e.name)) : e.name === "route.ts" ? [path.join(dir, e.name).split(path.sep).join("/")] : []));
+
 describe("authorization matrix", () => {
-  it("covers every procedure of the router, and names the action the case table expects", () => {
+  it("covers every procedure of the router and every file route, each with the spec's expectation", () => {
     const names = Object.keys(PROCEDURES);
     expect(names.length).toBeGreaterThan(30);
     const noCase = names.filter((n) => !CASES[n]);
     expect(noCase, "procedures without a matrix entry (add one to CASES)").toEqual([]);
     const stale = Object.keys(CASES).filter((n) => !PROCEDURES[n]);
     expect(stale, "matrix entries for procedures that no longer exist").toEqual([]);
+    const noSpec = [...names, ...Object.keys(ROUTE_CASES)].filter((n) => !SPEC_ROLES[n]);
+    expect(noSpec, "procedures or routes without an expectation written from the spec (add one to SPEC_ROLES)").toEqual([]);
     const wrong = names
       .filter((n) => CASES[n])
       .filter((n) => (PROCEDURES[n]!._def.meta?.action ?? null) !== CASES[n]!.action || PROCEDURES[n]!._def.type !== CASES[n]!.kind)
@@ -878,22 +1223,36 @@ describe("authorization matrix", () => {
     // and every action a procedure names exists in the permission table
     const unknown = names.map((n) => PROCEDURES[n]!._def.meta?.action).filter((a): a is TAction => !!a && !(a in PERMISSIONS));
     expect(unknown).toEqual([]);
+    // every route file but tRPC's (the procedures above) and next-auth's own has rows, every import kind too
+    const files = routeFiles("app/api").filter((f) => !f.includes("/trpc/") && !f.includes("[...nextauth]"));
+    expect(files.filter((f) => !Object.values(ROUTE_CASES).some((c) => c.file === f)), "route files without a matrix row").toEqual([]);
+    expect(IMPORT_KINDS.filter((k) => !ROUTE_CASES[`POST /api/import kind=${k}`]), "import kinds without a matrix row").toEqual([]);
   });
 
-  for (const path of Object.keys(PROCEDURES)) {
-    it(path, async () => {
-      const c = CASES[path];
-      expect(c, `no matrix entry for ${path}`).toBeDefined();
-      const problems = await runProcedure(path, c!);
+  for (const name of Object.keys(PROCEDURES)) {
+    it(name, async () => {
+      const c = CASES[name];
+      expect(c, `no matrix entry for ${name}`).toBeDefined();
+      const problems = await runRow(procedureRow(name, c!), SPEC_ROLES[name]);
+      stats.procedures++;
+      expect(problems).toEqual([]);
+    });
+  }
+
+  for (const [name, c] of Object.entries(ROUTE_CASES)) {
+    it(name, async () => {
+      const problems = await runRow(routeRow(name, c), SPEC_ROLES[name]);
+      stats.routes++;
       expect(problems).toEqual([]);
     });
   }
 
   it("summary", () => {
-    const line = `authorization matrix: ${stats.checks} checks, ${stats.allowed} allowed, ${stats.denied} denied, ${stats.unexpected.length} unexpected`;
+    const line = `authorization matrix: ${stats.checks} checks (${stats.procedures} procedures, ${stats.routes} routes; ${stats.disabled} as disabled users), ${stats.allowed} allowed, ${stats.denied} denied, ${stats.unexpected.length} unexpected`;
     console.log(line);
     expect(stats.procedures, "every procedure ran its matrix").toBe(Object.keys(PROCEDURES).length);
-    expect(stats.checks).toBeGreaterThan(Object.keys(PROCEDURES).length * 10);
+    expect(stats.routes, "every route ran its matrix").toBe(Object.keys(ROUTE_CASES).length);
+    expect(stats.checks).toBeGreaterThan((Object.keys(PROCEDURES).length + Object.keys(ROUTE_CASES).length) * 10);
     expect(stats.unexpected).toEqual([]);
   });
 });

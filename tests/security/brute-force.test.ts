@@ -3,12 +3,15 @@
 // (README "Sign-in limits"): 5 failures per account / 20 per address within 15 min lock for 15 min.
 import { and, eq, inArray, max } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loginAttempts } from "@/db/schema";
+import { loginAttempts, users } from "@/db/schema";
 import { createTestDb, type TTestDb } from "@/db/testing/test-db";
-import { seedWorld, TEST_PASSWORD, type TWorld } from "@/db/testing/factories";
+import { actorOf, seedWorld, TEST_PASSWORD, type TWorld } from "@/db/testing/factories";
+import { clientIp } from "@/server/auth/client-ip";
+import { verifyPassword } from "@/server/auth/password";
+import type { AppError } from "@/server/lib/errors";
 import { signInWithPassword, type TSignInResult } from "@/server/auth/authenticate";
-import { SIGN_IN_LIMITS } from "@/server/auth/sign-in-limits";
-import { callerFor } from "../integration/helpers";
+import { SIGN_IN_LIMITS, UNKNOWN_ADDRESS } from "@/server/auth/sign-in-limits";
+import { callerFor, trpcError } from "../integration/helpers";
 import { AuthClient, testAuthOptions } from "./support/next-auth-client";
 
 let t: TTestDb;
@@ -87,6 +90,45 @@ describe("brute force", () => {
     expect((await signInWithPassword(t.db, { email: own, password: TEST_PASSWORD, ip })).status).toBe("throttled");
     const evaluated = statuses.filter((s) => s !== "throttled").length;
     summary.address = `1 address, ${statuses.length} attempts on ${statuses.length} accounts, ${evaluated} evaluated`;
+  });
+
+  // regression: without TRUST_PROXY a missing or unparsable client address gave null, and then no
+  // per-address limit applied at all
+  it("attempts without a usable client address share one 'unknown' address bucket", async () => {
+    const emails = await Promise.all(Array.from({ length: 2 }, () => newUser()));
+    const statuses: string[] = [];
+    for (let i = 0; i < SIGN_IN_LIMITS.ipFailures + 3; i++) {
+      // no header at all, or one that is not an address: clientIp gives null for both
+      const ip = clientIp(i % 2 ? {} : { "x-forwarded-for": "not-an-ip" });
+      expect(ip).toBeNull();
+      statuses.push((await signInWithPassword(t.db, { email: `spray${i}-${seq}@test.ln.gov.cn`, password: `spray-${i}-2026`, ip })).status);
+    }
+    expect(statuses.slice(0, SIGN_IN_LIMITS.ipFailures).every((s) => s === "invalid")).toBe(true);
+    expect(statuses.slice(SIGN_IN_LIMITS.ipFailures).every((s) => s === "throttled")).toBe(true);
+    // the right password without an address is refused too; from a real address it works
+    expect((await signInWithPassword(t.db, { email: emails[0]!, password: TEST_PASSWORD, ip: null })).status).toBe("throttled");
+    expect((await signInWithPassword(t.db, { email: emails[0]!, password: TEST_PASSWORD, ip: "192.0.2.99" })).status).toBe("ok");
+    const rows = await t.db.select({ ip: loginAttempts.ip }).from(loginAttempts).where(eq(loginAttempts.accountKey, emails[0]!));
+    expect(rows.map((r) => r.ip).sort()).toEqual(["192.0.2.99", UNKNOWN_ADDRESS]);
+    // the bucket ends like any other: after the lock
+    expect((await signInWithPassword(t.db, { email: emails[1]!, password: TEST_PASSWORD, ip: null, now: new Date(Date.now() + SIGN_IN_LIMITS.lockMs + 60_000) })).status).toBe("ok");
+  });
+
+  it("guessing the current password through me.changePassword counts against the account's limit", async () => {
+    const email = await newUser();
+    const [u] = await t.db.select({ id: users.id }).from(users).where(eq(users.email, email));
+    const me = callerFor(t.db, await actorOf(t.db, u!.id));
+    const answers: string[] = [];
+    for (let i = 0; i < SIGN_IN_LIMITS.accountFailures + 2; i++)
+      answers.push((await trpcError(me.me.changePassword({ current: `guess-${i}-2026`, next: "Brand-new-pass-2026" }))).code);
+    expect(answers).toEqual([...Array(SIGN_IN_LIMITS.accountFailures).fill("BAD_REQUEST"), "TOO_MANY_REQUESTS", "TOO_MANY_REQUESTS"]);
+    // while locked the right current password is refused too, unchecked, and so is signing in
+    const locked = await trpcError(me.me.changePassword({ current: TEST_PASSWORD, next: "Brand-new-pass-2026" }));
+    expect([locked.code, (locked.cause as AppError).msg.key]).toEqual(["TOO_MANY_REQUESTS", "errors.password.tooManyAttempts"]);
+    expect((await signInWithPassword(t.db, { email, password: TEST_PASSWORD, ip: "192.0.2.98" })).status).toBe("throttled");
+    expect(await evaluatedFor(email)).toBe(SIGN_IN_LIMITS.accountFailures);
+    const [row] = await t.db.select({ h: users.passwordHash }).from(users).where(eq(users.id, u!.id));
+    expect(await verifyPassword(row!.h, TEST_PASSWORD)).toBe(true);
   });
 
   it("an unknown email gets exactly the answers of a known one, in about the same time", async () => {

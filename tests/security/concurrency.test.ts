@@ -10,6 +10,7 @@ import { auditLog, loginAttempts, projects, stageEvents, tranches } from "@/db/s
 import { seedWorld, makeProject, TEST_PASSWORD, type TWorld } from "@/db/testing/factories";
 import { signInWithPassword } from "@/server/auth/authenticate";
 import { SIGN_IN_LIMITS } from "@/server/auth/sign-in-limits";
+import { verifyAuditChain } from "@/server/audit/verify-audit";
 import { reportTranche } from "@/server/funds/tranches";
 import { AppError } from "@/server/lib/errors";
 import { moveProjectStage } from "@/server/projects/move-project-stage";
@@ -97,7 +98,11 @@ describe("concurrency on PostgreSQL", () => {
     // and one audit entry per accepted save
     const audited = await pg.db.select({ id: auditLog.seq }).from(auditLog).where(and(eq(auditLog.action, "project.update"), inArray(auditLog.entityId, hot.map((p) => p.id))));
     expect(audited.length).toBe(acceptedCount);
-    figures.editors = `${attempts} attempts, ${acceptedCount} accepted, ${conflicts} conflicts, ${lost} lost updates (${EDITORS} editors, ${HOT_PROJECTS} projects, ${DURATION_MS / 1000} s)`;
+    // the audit entries were appended concurrently: the hash chain must still link every one of them
+    const chain = await verifyAuditChain(pg.db);
+    expect(chain.ok, chain.ok ? "" : `audit chain broken at seq ${chain.broken.seq} (${chain.broken.problems.join(", ")})`).toBe(true);
+    expect(chain.entries).toBeGreaterThanOrEqual(acceptedCount + HOT_PROJECTS);
+    figures.editors = `${attempts} attempts, ${acceptedCount} accepted, ${conflicts} conflicts, ${lost} lost updates (${EDITORS} editors, ${HOT_PROJECTS} projects, ${DURATION_MS / 1000} s); audit chain ${chain.ok ? "ok" : "BROKEN"} over ${chain.entries} entries`;
   });
 
   it("the same tranche form submitted 20 times at once creates one tranche and one stage move", async () => {

@@ -175,7 +175,7 @@ describe("Origin on every state-changing route", () => {
 
   it("isSameOrigin compares hosts exactly", () => {
     const req = (h: Record<string, string>) => new Request("http://localhost:3000/x", { method: "POST", headers: h });
-    expect(isSameOrigin(req({ host: "zs.gov.cn", origin: "https://zs.gov.cn" }))).toBe(true);
+    expect(isSameOrigin(req({ host: "zs.gov.cn", "x-forwarded-proto": "https", origin: "https://zs.gov.cn" }))).toBe(true); // scheme too: tests/security/same-origin.test.ts
     expect(isSameOrigin(req({ host: "zs.gov.cn", origin: "https://zs.gov.cn.evil.cn" }))).toBe(false);
     expect(isSameOrigin(req({ host: "zs.gov.cn", origin: "null" }))).toBe(false);
     expect(isSameOrigin(req({ host: "zs.gov.cn" }))).toBe(false);

@@ -7,6 +7,9 @@ import { actorOf, seedWorld, TEST_PASSWORD, type TWorld } from "@/db/testing/fac
 import { verifyPassword } from "@/server/auth/password";
 import { users } from "@/db/schema";
 import { eq } from "drizzle-orm";
+import { isDatabaseEmpty, seedDemo } from "@/db/seed/demo";
+import { AppError } from "@/server/lib/errors";
+import { passwordPolicyProblem } from "@/server/users/users";
 import { httpCall } from "../integration/helpers";
 
 let t: TTestDb;
@@ -38,13 +41,34 @@ describe("password policy", () => {
   });
 
   it("nor reset one to a common password", async () => {
-    const r = await httpCall(t.db, w.actors.admin, "zh-CN", "users.resetPassword", { id: w.actors.dalianStaff.id, password: "qq123456789" });
+    const [{ version }] = (await t.db.select({ version: users.version }).from(users).where(eq(users.id, w.actors.dalianStaff.id))) as [{ version: number }];
+    const r = await httpCall(t.db, w.actors.admin, "zh-CN", "users.resetPassword", { id: w.actors.dalianStaff.id, version, password: "qq123456789" });
     expect(r.status).toBe(400);
     expect(r.error!.data.fields).toEqual({ password: "密码过于常见或容易被猜到，请换一个" });
-    const byEmail = await httpCall(t.db, w.actors.admin, "zh-CN", "users.resetPassword", { id: w.actors.dalianStaff.id, password: w.actors.dalianStaff.email });
+    const byEmail = await httpCall(t.db, w.actors.admin, "zh-CN", "users.resetPassword", { id: w.actors.dalianStaff.id, version, password: w.actors.dalianStaff.email });
     expect(byEmail.status).toBe(400);
     const [row] = await t.db.select({ h: users.passwordHash }).from(users).where(eq(users.id, w.actors.dalianStaff.id));
     expect(await verifyPassword(row!.h, TEST_PASSWORD)).toBe(true); // unchanged
+  });
+
+  // regression: DEMO_PASSWORD and `db seed --password` skipped the policy
+  it("the demo users' password (DEMO_PASSWORD, db seed --password) meets the policy too", async () => {
+    for (const [password, key] of [["woaini1314", "errors.password.common"], ["Ab1!", "errors.password.tooShort"], ["12345678", "errors.password.common"]] as const) {
+      const d = await createTestDb();
+      try {
+        const err = await seedDemo(d.db, { password, projects: 5 }).then(
+          () => null,
+          (e: unknown) => e,
+        );
+        expect(err, password).toBeInstanceOf(AppError);
+        expect((err as AppError).fields).toEqual({ password: { key } });
+        expect(await isDatabaseEmpty(d.db)).toBe(true);
+      } finally {
+        await d.close();
+      }
+    }
+    expect(passwordPolicyProblem("Binhai-road-88")).toBeNull();
+    expect(passwordPolicyProblem("wang.fang", "wang.fang@test.ln.gov.cn")).toBe("errors.password.common");
   });
 
   it("a user cannot change their own password to a common one", async () => {

@@ -86,7 +86,7 @@ describe("sessions end on the next request", () => {
   it("an admin's password reset, role change, unit change and disabling each end the session", async () => {
     const admin = callerFor(t.db, w.actors.admin);
     const changes: Array<[string, (id: string, version: number) => Promise<unknown>]> = [
-      ["password reset", (id) => admin.users.resetPassword({ id, password: "Reset-by-admin-2026" })],
+      ["password reset", (id, version) => admin.users.resetPassword({ id, version, password: "Reset-by-admin-2026" })],
       ["role change", (id, version) => admin.users.update({ id, version, name: "调岗", role: "leader", unitId: w.units.dalian.id, disabled: false })],
       ["unit change", (id, version) => admin.users.update({ id, version, name: "调岗", role: "staff", unitId: w.units.shenyang.id, disabled: false })],
       ["disabled", (id, version) => admin.users.update({ id, version, name: "调岗", role: "staff", unitId: w.units.dalian.id, disabled: true })],

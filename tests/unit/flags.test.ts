@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FLAG_RULES, flagKey, groupRepeatSignings, isStageSkip, overSigned, ruleOfKey, threeNotItems } from "@/lib/flags";
+import { FLAG_RULES, flagKey, groupRepeatSignings, isSameProject, nameSimilarity, overSigned, ruleOfKey, threeNotItems } from "@/lib/flags";
 import { normalizeProjectName } from "@/lib/project-name";
 import { skippedStages } from "@/lib/stage-rules";
 
@@ -28,8 +28,54 @@ describe("project name normalisation (重复签约)", () => {
   });
 });
 
+const row = (id: string, investorKey: string, name: string, unitId: string) => ({ id, investorKey, name, unitId });
+
+describe("project name similarity (重复签约)", () => {
+  it("is the character-bigram Dice coefficient of the normalised names", () => {
+    expect(nameSimilarity("华晨宝马新能源汽车项目", "华晨宝马新能源汽车生产基地建设项目")).toBe(1);
+    // 8 bigrams each, 6 shared: 2·6 / 16
+    expect(nameSimilarity("华晨宝马新能源汽车项目", "华晨宝马新能源整车项目")).toBe(0.75);
+    expect(nameSimilarity("华晨宝马研发中心项目", "华晨宝马新能源汽车项目")).toBeCloseTo(0.4, 5);
+    expect(nameSimilarity("乙烯", "丙烯")).toBe(0);
+    expect(nameSimilarity("A", "a")).toBe(1);
+  });
+  it("near pairs are the same project", () => {
+    for (const [a, b] of [
+      ["华晨宝马新能源汽车项目", "华晨宝马新能源整车项目"],
+      ["恒力石化乙烯项目", "恒力石化乙烯建设项目"],
+      ["大连英特尔存储芯片项目", "英特尔大连存储芯片项目"],
+      ["宁德时代动力电池生产基地项目", "宁德时代动力电池基地项目"],
+      ["年产10万吨乙烯项目", "年产10万吨乙烯扩建工程"],
+    ])
+      expect(isSameProject(a!, b!), `${a} ~ ${b}`).toBe(true);
+  });
+  it("far pairs, and pairs that differ in a phase or a number, are not", () => {
+    for (const [a, b] of [
+      ["华晨宝马研发中心项目", "华晨宝马新能源汽车项目"],
+      ["华晨宝马零部件物流中心项目", "华晨宝马新能源汽车项目"],
+      ["恒力石化乙烯一期项目", "恒力石化乙烯二期项目"],
+      ["年产10万吨乙烯项目", "年产20万吨乙烯项目"],
+      ["光伏组件项目", "光伏电池项目"],
+      ["乙烯", "丙烯"],
+    ])
+      expect(isSameProject(a!, b!), `${a} ≁ ${b}`).toBe(false);
+  });
+});
+
 describe("repeat signing groups", () => {
-  const row = (id: string, investorKey: string, name: string, unitId: string) => ({ id, investorKey, name, unitId });
+  it("joins similar names of one investor (汽车 / 整车), transitively, across units", () => {
+    const groups = groupRepeatSignings([
+      row("a", "华晨", "华晨宝马新能源汽车项目", "dl"),
+      row("b", "华晨", "华晨宝马新能源整车项目", "sy"),
+      row("c", "华晨", "华晨宝马研发中心项目", "dd"),
+      row("d", "一汽", "华晨宝马新能源汽车项目", "dd"),
+    ]);
+    expect(groups.map((g) => g.map((r) => r.id))).toEqual([["a", "b"]]);
+  });
+  it("keeps phases apart", () => {
+    expect(groupRepeatSignings([row("a", "恒力", "恒力石化乙烯一期项目", "dl"), row("b", "恒力", "恒力石化乙烯二期项目", "sy")])).toEqual([]);
+  });
+
   it("groups one investor's similar names across two or more units", () => {
     const groups = groupRepeatSignings([
       row("a", "华晨", "新能源汽车生产基地项目", "dl"),
@@ -66,14 +112,10 @@ describe("rule helpers", () => {
     expect(threeNotItems({ registeredOn: "2026-03-01", constructionOn: null, hasVerifiedFunds: true })).toEqual(["not_started"]);
     expect(threeNotItems({ registeredOn: "2026-03-01", constructionOn: "2026-04-01", hasVerifiedFunds: true })).toEqual([]);
   });
-  it("a skip is a forward move over at least one stage", () => {
-    expect(isStageSkip("contact", "signed")).toBe(true);
-    expect(isStageSkip("contact", "funds")).toBe(true);
-    expect(isStageSkip("contact", "negotiation")).toBe(false);
-    expect(isStageSkip("signed", "funds")).toBe(false);
-    expect(isStageSkip("signed", "contact")).toBe(false);
-    expect(isStageSkip(null, "signed")).toBe(false);
+  it("a skip names the stages passed over (the SQL rule selects forward moves over one or more)", () => {
     expect(skippedStages("contact", "funds")).toEqual(["negotiation", "signed"]);
+    expect(skippedStages("contact", "signed")).toEqual(["negotiation"]);
+    expect(skippedStages("negotiation", "signed")).toEqual([]);
   });
   it("over-signed is strictly above, in exact decimals", () => {
     expect(overSigned("1100000.00", "1000000.00")).toEqual({ excess: "100000.00", pct: "110.0" });

@@ -11,6 +11,11 @@ describe("import values", () => {
     expect(parseDate("2016-02-29")).toBe("2016-02-29");
     for (const s of ["2017-02-30", "31/03/2017", "yesterday", "123", "99999"]) expect(parseDate(s)).toBeNull();
   });
+  it("reads an Excel date-time at midnight, as Chinese Excel writes dates into CSV (2017/3/31 0:00)", () => {
+    for (const s of ["2017/3/31 0:00", "2017/3/31 0:00:00", "2017-03-31 00:00", "2017-03-31T00:00:00"]) expect(parseDate(s)).toBe("2017-03-31");
+    // a time of day is not a date: refused rather than silently dropped
+    for (const s of ["2017/3/31 13:45", "2017/3/31 0:30"]) expect(parseDate(s)).toBeNull();
+  });
   it("scales amounts exactly by the header's unit", () => {
     expect(parseAmount("1,250.5", 1e4)).toEqual({ value: "12505000.00" });
     expect(parseAmount("628.5", 1e8)).toEqual({ value: "62850000000.00" });

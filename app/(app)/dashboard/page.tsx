@@ -53,12 +53,23 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
         asOf={p.asOf?.toISOString() ?? null}
         units={units.map((u) => ({ code: u.code, name: u.name, depth: u.depth - base }))}
       />
+      {p.invalid.period && (
+        <Alert tone="amber" className="mt-4" testId="dash-invalid-period">
+          {t("invalidPeriod", { from: p.invalid.period.from, to: p.invalid.period.to })}
+        </Alert>
+      )}
+      {p.invalid.asOf && (
+        <Alert tone="amber" className="mt-4" testId="dash-invalid-asof">
+          {t("invalidAsOf", { asOf: p.invalid.asOf })}
+        </Alert>
+      )}
       {p.asOf && (
         <Alert tone="blue" className="mt-4" testId="asof-banner">
           <span className="inline-flex items-center gap-1.5">
             <History className="size-4" aria-hidden />
             {t("asOfBanner", { at: new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Shanghai" }).format(p.asOf) })}
           </span>
+          <span className="mt-1 block text-xs">{t("asOfCurrentNote")}</span>
         </Alert>
       )}
       <div className="mt-4 space-y-4">
@@ -70,17 +81,17 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
             <Monthly p={p} />
           </Suspense>
           <Suspense key={`p${p.unit}`} fallback={<Skeleton h="h-80" />}>
-            <PipelinePanel unit={p.unit} />
+            <PipelinePanel unit={p.unit} current={!!p.asOf} />
           </Suspense>
         </div>
         <Suspense key={`r${key}`} fallback={<Skeleton h="h-72" />}>
           <Ranking p={p} />
         </Suspense>
         <Suspense key={`l${p.unit}`} fallback={<Skeleton h="h-72" />}>
-          <WatchLists unit={p.unit} />
+          <WatchLists unit={p.unit} current={!!p.asOf} />
         </Suspense>
         <Suspense key={`f${p.unit}`} fallback={<Skeleton h="h-28" />}>
-          <FlagsWidget unit={p.unit} />
+          <FlagsWidget unit={p.unit} current={!!p.asOf} />
         </Suspense>
         <Suspense key={`u${key}`} fallback={<Skeleton h="h-24" />}>
           <Published p={p} />

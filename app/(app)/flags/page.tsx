@@ -28,8 +28,9 @@ export default async function FlagsPage({ searchParams }: { searchParams: Promis
   const canReview = can(me!.role, "flag.review");
   const pages = Math.max(1, Math.ceil(list.total / list.pageSize));
   const base = units[0]?.depth ?? 0;
-  const countOf = (r: (typeof FLAG_RULES)[number] | undefined, s: (typeof FLAG_STATUSES)[number]) =>
-    (r ? [r] : [...FLAG_RULES]).reduce((n, x: TFlagRule) => n + (s === "all" ? list.counts[x].open + list.counts[x].reviewed : list.counts[x][s]), 0);
+  // counts per rule come from the database: the same query that made the page
+  const countOf = (r: TFlagRule | undefined, s: (typeof FLAG_STATUSES)[number]) =>
+    (r ? [r] : [...FLAG_RULES]).reduce<number>((n, x) => n + (s === "all" ? list.counts[x].open + list.counts[x].reviewed : list.counts[x][s]), 0);
   const chip = (on: boolean) =>
     cn("inline-flex h-8 items-center gap-1.5 rounded-md px-3 text-sm ring-1 ring-inset", on ? "bg-brand-600 text-white ring-brand-600" : "bg-white text-slate-700 ring-slate-300 hover:bg-slate-50");
   return (

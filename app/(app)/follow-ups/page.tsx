@@ -14,6 +14,25 @@ export async function generateMetadata() {
 }
 
 const DUE_TONE = { overdue: "red", today: "amber", soon: "amber", later: "slate" } as const;
+const PAGE_SIZE = 50;
+const pageOf = (v: string | string[] | undefined) => Math.min(100_000, Math.max(1, Number(Array.isArray(v) ? v[0] : v) || 1));
+const countBadge = (n: number) => <span className="ml-1 rounded-full bg-slate-100 px-2 py-0.5 text-xs tabular">{n}</span>;
+
+/** "1–50 of 612" and previous/next links of one list, its page kept in the URL under `param`. */
+async function ListPager({ list, param, sp }: { list: { total: number; page: number; pageSize: number; rows: unknown[] }; param: string; sp: TSearchParams }) {
+  const t = await getTranslations("pagination");
+  if (list.total <= list.pageSize && list.page === 1) return null;
+  const from = (list.page - 1) * list.pageSize + 1;
+  const to = from + list.rows.length - 1;
+  const link = "text-brand-700 hover:underline";
+  return (
+    <nav className="flex items-center justify-end gap-3 border-t border-slate-100 px-5 py-2.5 text-xs text-slate-600" aria-label={t("label")} data-testid={`pager-${param}`}>
+      <span className="tabular">{t("range", { from: list.rows.length ? from : 0, to: list.rows.length ? to : 0, total: list.total })}</span>
+      {list.page > 1 && <Link href={withParams(sp, { [param]: String(list.page - 1) })} className={link}>{t("prev")}</Link>}
+      {to < list.total && <Link href={withParams(sp, { [param]: String(list.page + 1) })} className={link}>{t("next")}</Link>}
+    </nav>
+  );
+}
 
 export default async function FollowUpsPage({ searchParams }: { searchParams: Promise<TSearchParams> }) {
   const sp = await searchParams;
@@ -21,7 +40,14 @@ export default async function FollowUpsPage({ searchParams }: { searchParams: Pr
   const me = (await api.me.get())!;
   const days = Number(sp.days);
   const mine = sp.mine === "1";
-  const f = await api.activities.followUps({ mine, threeNotDays: Number.isInteger(days) && days > 0 && days < 3650 ? days : undefined });
+  const f = await api.activities.followUps({
+    mine,
+    threeNotDays: Number.isInteger(days) && days > 0 && days < 3650 ? days : undefined,
+    pageSize: PAGE_SIZE,
+    stepsPage: pageOf(sp.stepsPage),
+    stalePage: pageOf(sp.stalePage),
+    threeNotPage: pageOf(sp.threeNotPage),
+  });
   const t = await getTranslations("followUps");
   const tt = await getTranslations();
   const tab = (on: boolean) => cn("rounded px-3 py-1.5 text-sm", on ? "bg-brand-600 font-medium text-white" : "text-slate-600 hover:bg-slate-100");
@@ -39,12 +65,12 @@ export default async function FollowUpsPage({ searchParams }: { searchParams: Pr
       />
       <div className="grid gap-5 xl:grid-cols-2">
         <Card className="xl:col-span-2" data-testid="follow-up-steps">
-          <CardHeader title={<>{t("steps")} <span className="ml-1 rounded-full bg-slate-100 px-2 py-0.5 text-xs tabular">{f.steps.length}</span></>} description={t("stepsHint", { days: f.soonDays })} />
-          {f.steps.length === 0 ? (
+          <CardHeader title={<>{t("steps")} {countBadge(f.steps.total)}</>} description={t("stepsHint", { days: f.soonDays })} />
+          {f.steps.rows.length === 0 ? (
             <EmptyState title={t("noSteps")} />
           ) : (
             <ul className="divide-y divide-slate-100">
-              {f.steps.map((s) => {
+              {f.steps.rows.map((s) => {
                 const state = dueState(s.nextDueOn!, f.today, f.soonDays);
                 return (
                   <li key={s.id} className="flex flex-wrap items-start justify-between gap-3 px-5 py-3" data-testid="follow-up-step">
@@ -64,15 +90,16 @@ export default async function FollowUpsPage({ searchParams }: { searchParams: Pr
               })}
             </ul>
           )}
+          <ListPager list={f.steps} param="stepsPage" sp={sp} />
         </Card>
 
         <Card data-testid="follow-up-stale">
-          <CardHeader title={<>{t("stale")} <span className="ml-1 rounded-full bg-slate-100 px-2 py-0.5 text-xs tabular">{f.stale.length}</span></>} description={t("staleHint", { days: f.staleDays })} />
-          {f.stale.length === 0 ? (
+          <CardHeader title={<>{t("stale")} {countBadge(f.stale.total)}</>} description={t("staleHint", { days: f.staleDays })} />
+          {f.stale.rows.length === 0 ? (
             <EmptyState title={t("noStale")} />
           ) : (
             <ul className="divide-y divide-slate-100">
-              {f.stale.map((p) => (
+              {f.stale.rows.map((p) => (
                 <li key={p.id} className="flex items-start justify-between gap-3 px-5 py-2.5 text-sm">
                   <div className="min-w-0">
                     <Link href={`/projects/${p.id}`} className="font-medium text-slate-900 hover:text-brand-700">{p.name}</Link>
@@ -80,17 +107,18 @@ export default async function FollowUpsPage({ searchParams }: { searchParams: Pr
                   </div>
                   <div className="flex shrink-0 items-center gap-2">
                     <StageBadge stage={p.stage} />
-                    <span className="text-xs text-slate-500 tabular">{t("quiet", { days: daysBetween(p.lastActivityOn ?? p.stageSince, f.today) })}</span>
+                    <span className="text-xs text-slate-500 tabular">{t("quiet", { days: daysBetween(p.quietSince, f.today) })}</span>
                   </div>
                 </li>
               ))}
             </ul>
           )}
+          <ListPager list={f.stale} param="stalePage" sp={sp} />
         </Card>
 
         <Card data-testid="follow-up-three-not">
           <CardHeader
-            title={<>{t("threeNot")} <span className="ml-1 rounded-full bg-slate-100 px-2 py-0.5 text-xs tabular">{f.threeNot.length}</span></>}
+            title={<>{t("threeNot")} {countBadge(f.threeNot.total)}</>}
             description={t("threeNotHint", { days: f.threeNotDays })}
             actions={
               <form className="flex items-center gap-1.5 text-xs text-slate-600">
@@ -101,26 +129,27 @@ export default async function FollowUpsPage({ searchParams }: { searchParams: Pr
               </form>
             }
           />
-          {f.threeNot.length === 0 ? (
+          {f.threeNot.rows.length === 0 ? (
             <EmptyState title={t("noThreeNot")} />
           ) : (
             <ul className="divide-y divide-slate-100">
-              {f.threeNot.map((p) => (
+              {f.threeNot.rows.map((p) => (
                 <li key={p.id} className="px-5 py-2.5 text-sm">
                   <div className="flex items-start justify-between gap-3">
                     <Link href={`/projects/${p.id}`} className="font-medium text-slate-900 hover:text-brand-700">{p.name}</Link>
-                    <span className="shrink-0 text-xs text-slate-500 tabular">{t("signedDaysAgo", { days: daysBetween(p.signed_on, f.today) })}</span>
+                    <span className="shrink-0 text-xs text-slate-500 tabular">{t("signedDaysAgo", { days: daysBetween(p.signedOn, f.today) })}</span>
                   </div>
                   <div className="mt-1 flex flex-wrap items-center gap-1.5 text-xs text-slate-500">
-                    <span>{p.unit_name} · {p.owner_name ?? "—"}</span>
-                    {p.not_registered && <Badge tone="amber">{t("notRegistered")}</Badge>}
-                    {p.not_started && <Badge tone="amber">{t("notStarted")}</Badge>}
-                    {p.not_funded && <Badge tone="red">{t("notFunded")}</Badge>}
+                    <span>{p.unitName} · {p.ownerName ?? "—"}</span>
+                    {p.missing.map((m) => (
+                      <Badge key={m} tone={m === "unfunded" ? "red" : "amber"}>{tt(`flags.threeNot.${m}`)}</Badge>
+                    ))}
                   </div>
                 </li>
               ))}
             </ul>
           )}
+          <ListPager list={f.threeNot} param="threeNotPage" sp={sp} />
         </Card>
       </div>
     </>

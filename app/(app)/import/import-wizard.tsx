@@ -25,11 +25,12 @@ const EXAMPLES: Record<TKind, Record<string, string>> = {
 };
 
 /** POST with upload progress, reading the server's progress lines as they arrive. */
-function send(form: FormData, onProgress: (p: TProgress) => void): Promise<{ result?: TLocalizedImportResult; error?: string }> {
+type TSent = { result?: TLocalizedImportResult; error?: string; code?: string };
+function send(form: FormData, onProgress: (p: TProgress) => void): Promise<TSent> {
   return new Promise((resolve) => {
     const xhr = new XMLHttpRequest();
     let seen = 0;
-    let final: { result?: TLocalizedImportResult; error?: string } = {};
+    let final: TSent = {};
     const readLines = () => {
       const text = xhr.responseText;
       const lines = text.slice(seen).split("\n");
@@ -37,10 +38,10 @@ function send(form: FormData, onProgress: (p: TProgress) => void): Promise<{ res
       seen += complete.reduce((n, l) => n + l.length + 1, 0);
       for (const line of complete) {
         if (!line.trim()) continue;
-        const m = JSON.parse(line) as { type: string; phase?: TProgress["phase"]; done?: number; total?: number; result?: TLocalizedImportResult; message?: string };
+        const m = JSON.parse(line) as { type: string; phase?: TProgress["phase"]; done?: number; total?: number; result?: TLocalizedImportResult; message?: string; code?: string };
         if (m.type === "progress") onProgress({ phase: m.phase!, done: m.done!, total: m.total! });
         if (m.type === "result") final = { result: m.result };
-        if (m.type === "error") final = { error: m.message };
+        if (m.type === "error") final = { error: m.message, code: m.code };
       }
     };
     xhr.upload.onprogress = (e) => onProgress({ phase: "upload", done: e.loaded, total: e.total || 1 });
@@ -63,7 +64,7 @@ function send(form: FormData, onProgress: (p: TProgress) => void): Promise<{ res
   });
 }
 
-export function ImportWizard({ kinds, columns, limits }: { kinds: TKind[]; columns: Record<string, TCol[]>; limits: { mb: number; rows: number } }) {
+export function ImportWizard({ kinds, columns, limits }: { kinds: TKind[]; columns: Record<string, TCol[]>; limits: { mb: number; rows: number; unzippedMb: number } }) {
   const t = useTranslations("import");
   const locale = useLocale();
   const [kind, setKind] = useState<TKind>(kinds.includes("projects") ? "projects" : kinds[0]!);
@@ -89,6 +90,11 @@ export function ImportWizard({ kinds, columns, limits }: { kinds: TKind[]; colum
     setProgress({ phase: "upload", done: 0, total: 1 });
     const res = await send(form, setProgress);
     setProgress(null);
+    if (res.error && res.code === "CONFLICT" && !dryRun) {
+      // changed by someone else since the preview: show the fresh preview, and say why
+      await run(true, f, s);
+      return setError(res.error);
+    }
     if (res.error) return setError(res.error === "network" ? t("network") : res.error);
     if (!res.result) return setError(t("network"));
     if (dryRun) setPreview(res.result);
@@ -144,11 +150,14 @@ export function ImportWizard({ kinds, columns, limits }: { kinds: TKind[]; colum
             </label>
             {progress && (
               <div data-testid="import-progress">
-                <div className="mb-1 flex justify-between text-xs text-slate-600">
+                <div className="mb-1 flex justify-between gap-3 text-xs text-slate-600">
                   <span>{t(`phase.${progress.phase}`)}</span>
-                  <span className="tabular">{pct}%</span>
+                  <span className="tabular">
+                    {progress.phase === "validate" || progress.phase === "write" ? `${t("progressRows", { done: progress.done, total: progress.total })} · ` : ""}
+                    {pct}%
+                  </span>
                 </div>
-                <div className="h-2 overflow-hidden rounded-full bg-slate-100">
+                <div className="h-2 overflow-hidden rounded-full bg-slate-100" role="progressbar" aria-label={t(`phase.${progress.phase}`)} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct}>
                   <div className="h-full bg-brand-600 transition-all" style={{ width: `${pct}%` }} />
                 </div>
               </div>
@@ -161,7 +170,7 @@ export function ImportWizard({ kinds, columns, limits }: { kinds: TKind[]; colum
           <Card data-testid="import-preview">
             <CardHeader
               title={t("previewTitle")}
-              description={t("fileInfo", { rows: preview.totalRows, encoding: preview.encoding })}
+              description={`${t("fileInfo", { rows: preview.totalRows, encoding: preview.encoding })}${preview.headerRow > 1 ? t("headerAt", { row: preview.headerRow }) : ""}`}
               actions={preview.sheets.length > 1 && (
                 <Select aria-label={t("sheet")} className="w-auto" value={sheet ?? preview.sheet ?? ""} onChange={(e) => { setSheet(e.target.value); void run(true, file, e.target.value); }} data-testid="import-sheet">
                   {preview.sheets.map((s) => <option key={s} value={s}>{s}</option>)}
@@ -231,12 +240,17 @@ export function ImportWizard({ kinds, columns, limits }: { kinds: TKind[]; colum
         <ul className="divide-y divide-slate-100 text-sm">
           {columns[kind]!.map((c) => (
             <li key={c.key} className="flex items-center justify-between gap-2 px-5 py-2">
-              <span>{c.zh}{c.required && <span className="ml-0.5 text-red-600">*</span>}</span>
+              <span>
+                {locale === "en" ? c.en : c.zh}
+                {c.required && <span className="ml-0.5 text-red-600">*</span>}
+                {locale === "en" && <span className="ml-1.5 text-xs text-slate-400">{c.zh}</span>}
+              </span>
               <span className="font-mono text-xs text-slate-500">{c.key}</span>
             </li>
           ))}
         </ul>
         <div className="space-y-1.5 border-t border-slate-100 px-5 py-4 text-xs text-slate-500">
+          <p data-testid="import-limits">{t("rules.limits", limits)}</p>
           <p>{t("rules.headers")}</p>
           <p>{t("rules.amounts")}</p>
           <p>{t("rules.dates")}</p>

@@ -19,7 +19,7 @@ export default async function ImportPage() {
       <ImportWizard
         kinds={kinds}
         columns={Object.fromEntries(kinds.map((k) => [k, COLUMNS[k].map((c) => ({ key: c.key, zh: c.aliases[0]!, en: c.aliases[c.aliases.length - 1]!, required: !!c.required, amount: !!c.amount }))]))}
-        limits={{ mb: IMPORT_LIMITS.maxBytes / 1024 / 1024, rows: IMPORT_LIMITS.maxRows }}
+        limits={{ mb: IMPORT_LIMITS.maxBytes / 1024 / 1024, rows: IMPORT_LIMITS.maxRows, unzippedMb: IMPORT_LIMITS.maxUncompressedBytes / 1024 / 1024 }}
       />
     </>
   );

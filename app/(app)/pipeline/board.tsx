@@ -4,7 +4,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { Clock, Flag, GripVertical, Star } from "lucide-react";
 import { useLocale, useTranslations } from "next-intl";
 import Link from "next/link";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { STAGES, type TStage } from "@/lib/domain";
 import { daysBetween, todayCN } from "@/lib/dates";
 import { formatMoney, type TLocale } from "@/lib/money";
@@ -25,7 +25,7 @@ type TColumn = { stage: TStage; count: number; plannedCny: string; plannedUsd: s
 const HEAD = { contact: "border-t-slate-400", negotiation: "border-t-brand-500", signed: "border-t-violet-500", funds: "border-t-emerald-500" } as const;
 
 /**
- * Kanban by stage. Drag a card (or use its "move to" menu from the keyboard) to another column:
+ * Kanban by stage. Drag a card (or use its "move to" menu button from the keyboard) to another column:
  * the stage-change dialog asks for the date and what the move needs; cancelling leaves the card
  * where it was. Totals come from the database; each column loads more cards on demand.
  */
@@ -71,7 +71,7 @@ export function Board({ filters, columns: initial, canMove }: { filters: TProjec
       <DndContext sensors={sensors} onDragEnd={onDragEnd}>
         <div className="grid gap-3 md:grid-cols-2 xl:grid-cols-4" data-testid="board">
           {columns.map((col) => (
-            <Column key={col.stage} col={col}>
+            <Column key={col.stage} col={col} label={t(`enums.stage.${col.stage}`)}>
               <header className={cn("rounded-t-lg border-t-4 bg-white px-3 py-2.5", HEAD[col.stage])}>
                 <div className="flex items-baseline justify-between">
                   <h2 className="text-sm font-semibold text-slate-900">{t(`enums.stage.${col.stage}`)}</h2>
@@ -110,10 +110,10 @@ export function Board({ filters, columns: initial, canMove }: { filters: TProjec
   );
 }
 
-function Column({ col, children }: { col: TColumn; children: React.ReactNode }) {
+function Column({ col, label, children }: { col: TColumn; label: string; children: React.ReactNode }) {
   const { setNodeRef, isOver } = useDroppable({ id: col.stage });
   return (
-    <section ref={setNodeRef} aria-label={col.stage} data-testid={`column-${col.stage}`} className={cn("flex flex-col rounded-lg bg-slate-100/80 ring-1 ring-slate-200", isOver && "bg-brand-50 ring-2 ring-brand-400")}>
+    <section ref={setNodeRef} aria-label={label} data-testid={`column-${col.stage}`} className={cn("flex flex-col rounded-lg bg-slate-100/80 ring-1 ring-slate-200", isOver && "bg-brand-50 ring-2 ring-brand-400")}>
       {children}
     </section>
   );
@@ -156,22 +156,97 @@ function Card({ card, canMove, onMove, today, money }: { card: TCard; canMove: b
       </div>
       <div className="mt-1.5 flex items-center justify-between gap-2">
         <span className="text-[11px] text-slate-400 tabular">{t("board.days", { days: daysBetween(card.stageSince, today) })}</span>
-        {canMove && (
-          <select
-            aria-label={t("board.moveTo", { name: card.name })}
-            className="h-6 rounded border-0 bg-slate-50 px-1 text-[11px] text-slate-600 ring-1 ring-slate-200"
-            value=""
-            onChange={(e) => onMove(card, e.target.value as TStage)}
-            data-testid="card-move"
-          >
-            <option value="">{t("board.moveMenu")}</option>
-            {STAGES.filter((s) => s !== card.stage).map((s) => (
-              <option key={s} value={s}>{t(`enums.stage.${s}`)}</option>
-            ))}
-          </select>
-        )}
+        {canMove && <MoveMenu card={card} onMove={onMove} />}
       </div>
     </li>
   );
 }
 
+
+/**
+ * The keyboard way to move a card: a menu button. Arrow keys only move between the stages; a stage
+ * acts on Enter, Space or a click (a <select> changed — and opened the dialog — on every arrow key).
+ */
+function MoveMenu({ card, onMove }: { card: TCard; onMove: (c: TCard, to: TStage) => void }) {
+  const t = useTranslations();
+  const [open, setOpen] = useState(false);
+  const button = useRef<HTMLButtonElement>(null);
+  const items = useRef<Array<HTMLButtonElement | null>>([]);
+  const targets = STAGES.filter((s) => s !== card.stage);
+  const [first, setFirst] = useState(0);
+  useEffect(() => {
+    if (open) items.current[first]?.focus();
+  }, [open, first]);
+  const show = (at: number) => {
+    setFirst(at);
+    setOpen(true);
+  };
+  const close = () => {
+    setOpen(false);
+    button.current?.focus();
+  };
+  function onItemKey(e: React.KeyboardEvent, i: number) {
+    const n = targets.length;
+    const go = (j: number) => items.current[(j + n) % n]?.focus();
+    if (e.key === "ArrowDown") go(i + 1);
+    else if (e.key === "ArrowUp") go(i - 1);
+    else if (e.key === "Home") go(0);
+    else if (e.key === "End") go(n - 1);
+    else if (e.key === "Escape") close();
+    else if (e.key === "Tab") setOpen(false);
+    else return;
+    if (e.key !== "Tab") e.preventDefault();
+  }
+  return (
+    <div
+      className="relative"
+      onBlur={(e) => {
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setOpen(false);
+      }}
+    >
+      <button
+        ref={button}
+        type="button"
+        aria-haspopup="menu"
+        aria-expanded={open}
+        aria-label={t("board.moveTo", { name: card.name })}
+        className="h-6 rounded bg-slate-50 px-1.5 text-[11px] text-slate-600 ring-1 ring-slate-200 hover:bg-slate-100"
+        onClick={() => (open ? setOpen(false) : show(0))}
+        onKeyDown={(e) => {
+          if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+            e.preventDefault();
+            show(e.key === "ArrowUp" ? targets.length - 1 : 0);
+          }
+        }}
+        data-testid="card-move"
+      >
+        {t("board.moveMenu")}
+      </button>
+      {open && (
+        <ul role="menu" aria-label={t("board.moveTo", { name: card.name })} className="absolute right-0 z-20 mt-1 w-32 rounded-md bg-white py-1 shadow-lg ring-1 ring-slate-200">
+          {targets.map((s, i) => (
+            <li key={s} role="none">
+              <button
+                ref={(el) => {
+                  items.current[i] = el;
+                }}
+                type="button"
+                role="menuitem"
+                tabIndex={-1}
+                className="block w-full px-3 py-1.5 text-left text-xs text-slate-700 hover:bg-slate-50 focus:bg-brand-50 focus:outline-none"
+                onKeyDown={(e) => onItemKey(e, i)}
+                onClick={() => {
+                  setOpen(false);
+                  onMove(card, s);
+                }}
+                data-testid={`card-move-${s}`}
+              >
+                {t(`enums.stage.${s}`)}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

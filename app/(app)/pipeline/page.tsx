@@ -22,7 +22,7 @@ export default async function PipelinePage({ searchParams }: { searchParams: Pro
       <ProjectFilters
         state={parseProjectFilters(sp)}
         units={units.map((u) => ({ code: u.code, name: u.name, depth: u.depth - (units[0]?.depth ?? 0) }))}
-        owners={owners.map((o) => ({ id: o.id, name: `${o.name}（${o.unitName}）` }))}
+        owners={owners.map((o) => ({ id: o.id, name: t("common.withNote", { text: o.name, note: o.unitName }) }))}
       />
       <Board key={JSON.stringify(filters)} filters={filters} columns={columns} canMove={can(me!.role, "project.write")} />
     </>

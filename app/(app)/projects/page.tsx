@@ -63,7 +63,7 @@ export default async function ProjectsPage({ searchParams }: { searchParams: Pro
       <ProjectFilters
         state={state}
         units={units.map((u) => ({ code: u.code, name: u.name, depth: u.depth - (units[0]?.depth ?? 0) }))}
-        owners={owners.map((o) => ({ id: o.id, name: `${o.name}（${o.unitName}）` }))}
+        owners={owners.map((o) => ({ id: o.id, name: t("common.withNote", { text: o.name, note: o.unitName }) }))}
       />
       <Card className="mt-4 overflow-hidden">
         <div className="flex flex-wrap items-center justify-between gap-2 border-b border-slate-100 px-4 py-2.5 text-sm text-slate-600">

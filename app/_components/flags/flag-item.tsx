@@ -1,5 +1,5 @@
 // One integrity flag, explaining itself in the user's language: what was found, the rows behind
-// it (links to their projects), and its review — or the "mark reviewed" button for leaders.
+// it (links to those rows on their projects' pages), and its review — or the "mark reviewed" button for leaders.
 // Uses useTranslations/useLocale, so it renders in server and client components alike.
 import type { inferRouterOutputs } from "@trpc/server";
 import { CheckCircle2 } from "lucide-react";
@@ -35,7 +35,13 @@ export function explainFlag(flag: TFlagView, t: TT, locale: TLocale): string[] {
       const d = flag.detail;
       return [
         ...(d.late ? [t("flags.explain.backdatedLate", { arrivedOn: d.arrivedOn, reportedOn: d.reportedOn, days: d.days, threshold: d.thresholdDays })] : []),
-        ...(d.lock ? [t("flags.explain.backdatedLocked", { periodStart: d.lock.periodStart, periodEnd: d.lock.periodEnd, lockedAt: dateTime(locale, d.lock.lockedAt) })] : []),
+        ...(d.lock
+          ? [
+              d.lock.reopenedAt
+                ? t("flags.explain.backdatedLockedReopened", { periodStart: d.lock.periodStart, periodEnd: d.lock.periodEnd, lockedAt: dateTime(locale, d.lock.lockedAt), reopenedAt: dateTime(locale, d.lock.reopenedAt) })
+                : t("flags.explain.backdatedLocked", { periodStart: d.lock.periodStart, periodEnd: d.lock.periodEnd, lockedAt: dateTime(locale, d.lock.lockedAt) }),
+            ]
+          : []),
       ];
     }
     case "over_signed": {
@@ -77,42 +83,87 @@ export function explainFlag(flag: TFlagView, t: TT, locale: TLocale): string[] {
 
 const TRANCHE_TONE = { pending: "amber", verified: "green", rejected: "red" } as const;
 
-/** The rows behind a cross-project flag, each linking to its project (only rows in scope are listed). */
+const rowLink = "text-brand-700 hover:underline";
+
+/**
+ * The rows behind a flag, each linking to the exact row on its project's page (the tranche rows
+ * and stage events carry anchors: #tranche-<id>, #event-<id>). Only rows in scope are listed.
+ */
 function FlagRows({ flag }: { flag: TFlagView }) {
   const t = useTranslations();
   const locale = useLocale() as TLocale;
-  if (flag.rule === "duplicate_evidence")
-    return (
-      <ul className="mt-2 space-y-1 text-xs text-slate-600" data-testid="flag-rows">
-        {flag.detail.tranches.map((r) => (
+  const money = (v: string, c: "CNY" | "USD") => formatMoney(v, c, locale);
+  const at = (anchor: string, projectId = flag.projectId) => `/projects/${projectId}#${anchor}`;
+  const list = (children: React.ReactNode) => (
+    <ul className="mt-2 space-y-1 text-xs text-slate-600" data-testid="flag-rows">
+      {children}
+    </ul>
+  );
+  switch (flag.rule) {
+    case "backdated": {
+      const d = flag.detail;
+      return list(
+        <li className="flex flex-wrap items-center gap-x-2">
+          <Link href={at(`tranche-${d.trancheId}`)} className={rowLink} data-testid="flag-row-link">{t("flags.links.tranche", { date: d.arrivedOn })}</Link>
+          <span className="tabular">{money(d.amount, d.currency)}</span>
+          <Badge tone={TRANCHE_TONE[d.status]}>{t(`enums.trancheStatus.${d.status}`)}</Badge>
+        </li>,
+      );
+    }
+    case "over_signed": {
+      const d = flag.detail;
+      return list(
+        d.tranches.map((x) => (
+          <li key={x.id} className="flex flex-wrap items-center gap-x-2">
+            <Link href={at(`tranche-${x.id}`)} className={rowLink} data-testid="flag-row-link">{t("flags.links.tranche", { date: x.arrivedOn })}</Link>
+            <span className="tabular">{money(x.amount, d.currency)}</span>
+          </li>
+        )),
+      );
+    }
+    case "duplicate_evidence":
+      return list(
+        flag.detail.tranches.map((r) => (
           <li key={r.id} className="flex flex-wrap items-center gap-x-2">
-            <Link href={`/projects/${r.projectId}`} className="text-brand-700 hover:underline">
+            <Link href={at(`tranche-${r.id}`, r.projectId)} className={rowLink} data-testid="flag-row-link">
               <span className="font-mono">{r.projectCode}</span> {r.projectName}
             </Link>
             <span>{r.unitName}</span>
             <span className="tabular">{r.arrivedOn}</span>
-            <span className="tabular">{formatMoney(r.amount, r.currency, locale)}</span>
+            <span className="tabular">{money(r.amount, r.currency)}</span>
             <Badge tone={TRANCHE_TONE[r.status]}>{t(`enums.trancheStatus.${r.status}`)}</Badge>
           </li>
-        ))}
-      </ul>
-    );
-  if (flag.rule === "repeat_signing")
-    return (
-      <ul className="mt-2 space-y-1 text-xs text-slate-600" data-testid="flag-rows">
-        {flag.detail.projects.map((p) => (
+        )),
+      );
+    case "skipped_stage": {
+      const d = flag.detail;
+      return list(
+        <li className="flex flex-wrap items-center gap-x-2">
+          <Link href={at(`event-${d.eventId}`)} className={rowLink} data-testid="flag-row-link">{t("flags.links.event", { date: d.businessDate })}</Link>
+          <span>{t(`enums.stage.${d.from}`)} → {t(`enums.stage.${d.to}`)}</span>
+        </li>,
+      );
+    }
+    case "repeat_signing":
+      return list(
+        flag.detail.projects.map((p) => (
           <li key={p.id} className="flex flex-wrap items-center gap-x-2">
-            <Link href={`/projects/${p.id}`} className="text-brand-700 hover:underline">
+            <Link href={`/projects/${p.id}`} className={rowLink} data-testid="flag-row-link">
               <span className="font-mono">{p.code}</span> {p.name}
             </Link>
             <span>{p.unitName}</span>
             <span>{t("flags.explain.signedOn", { date: p.signedOn })}</span>
-            {p.signedAmount && <span className="tabular">{formatMoney(p.signedAmount, p.currency, locale)}</span>}
+            {p.signedAmount && <span className="tabular">{money(p.signedAmount, p.currency)}</span>}
           </li>
-        ))}
-      </ul>
-    );
-  return null;
+        )),
+      );
+    case "three_not":
+      return list(
+        <li>
+          <Link href={at("project-details")} className={rowLink} data-testid="flag-row-link">{t("flags.links.details")}</Link>
+        </li>,
+      );
+  }
 }
 
 export function FlagItem({ flag, canReview, showProject = true }: { flag: TFlagView; canReview: boolean; showProject?: boolean }) {

@@ -160,7 +160,7 @@ export function StageMoveDialog({
           </Field>
         </div>
         {req.needsSigning && (
-          <Field id="signedAmount" label={`${t("project.signedAmount")}（${unitLabel}）`} required error={error?.fields.signedAmount}>
+          <Field id="signedAmount" label={t("common.withNote", { text: t("project.signedAmount"), note: unitLabel })} required error={error?.fields.signedAmount}>
             <Input id="signedAmount" inputMode="decimal" value={signedWan} onChange={(e) => setSignedWan(e.target.value)} placeholder="18000" invalid={!!error?.fields.signedAmount} data-testid="signed-amount" />
           </Field>
         )}

@@ -1,5 +1,5 @@
 "use client";
-import { BadgeCheck, Building2, Columns3, FileSpreadsheet, FolderKanban, LayoutDashboard, ListTodo, LockKeyhole, LogOut, Menu, ScrollText, ShieldAlert, Target, Upload, Users, X } from "lucide-react";
+import { BadgeCheck, Building2, Columns3, FileSpreadsheet, FolderKanban, LayoutDashboard, ListTodo, LockKeyhole, LogOut, Menu, ScrollText, Settings, ShieldAlert, Target, Upload, Users, X } from "lucide-react";
 import { signOut } from "next-auth/react";
 import { useTranslations } from "next-intl";
 import Link from "next/link";
@@ -9,7 +9,7 @@ import { cn } from "../ui/cn";
 import { GlobalSearch } from "./global-search";
 import { LanguageSwitch } from "./language-switch";
 
-const ICONS = { dashboard: LayoutDashboard, projects: FolderKanban, pipeline: Columns3, followUps: ListTodo, verification: BadgeCheck, flags: ShieldAlert, targets: Target, locks: LockKeyhole, reports: FileSpreadsheet, import: Upload, users: Users, units: Building2, audit: ScrollText } as const;
+const ICONS = { dashboard: LayoutDashboard, projects: FolderKanban, pipeline: Columns3, followUps: ListTodo, verification: BadgeCheck, flags: ShieldAlert, targets: Target, locks: LockKeyhole, reports: FileSpreadsheet, import: Upload, users: Users, units: Building2, audit: ScrollText, settings: Settings } as const;
 export type TNavItem = { href: string; label: string; icon: keyof typeof ICONS; section?: string };
 
 export function AppShell({

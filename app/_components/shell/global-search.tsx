@@ -11,6 +11,7 @@ import { Dialog } from "../ui/dialog";
 /** Search projects, investors and contacts in scope, as you type (Ctrl/⌘ K). */
 export function GlobalSearch({ dark = false }: { dark?: boolean }) {
   const t = useTranslations("search");
+  const tc = useTranslations("common");
   const router = useRouter();
   const trpc = useTRPC();
   const [open, setOpen] = useState(false);
@@ -31,8 +32,8 @@ export function GlobalSearch({ dark = false }: { dark?: boolean }) {
     return () => window.removeEventListener("keydown", onKey);
   }, []);
   const results = useQuery(trpc.board.search.queryOptions({ q: debounced, limit: 6 }, { enabled: open && debounced.length > 0 }));
-  const go = (href: string | null) => {
-    if (!href) return;
+  // every result opens something: contacts come only with a project of their investor in scope
+  const go = (href: string) => {
     setOpen(false);
     setQ("");
     router.push(href);
@@ -86,9 +87,9 @@ export function GlobalSearch({ dark = false }: { dark?: boolean }) {
             {!!r?.contacts.length && (
               <Command.Group heading={t("contacts")} className="text-xs text-slate-500 [&_[cmdk-group-heading]]:px-3 [&_[cmdk-group-heading]]:py-1">
                 {r.contacts.map((c) => (
-                  <Command.Item key={c.id} value={`c:${c.id}`} onSelect={() => go(c.projectId ? `/projects/${c.projectId}` : null)} className={item}>
+                  <Command.Item key={c.id} value={`c:${c.id}`} onSelect={() => go(`/projects/${c.projectId}`)} className={item}>
                     <UserRound className="size-4 text-slate-400" aria-hidden />
-                    <span className="flex-1 truncate">{c.name}{c.title ? `（${c.title}）` : ""} · {c.investorName}</span>
+                    <span className="flex-1 truncate">{c.title ? tc("withNote", { text: c.name, note: c.title }) : c.name} · {c.investorName}</span>
                     {c.phone && <span className="text-xs text-slate-400">{c.phone}</span>}
                   </Command.Item>
                 ))}

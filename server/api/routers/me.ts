@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { can, createTRPCRouter, publicProcedure } from "@/server/api/trpc";
+import { can, createTRPCRouter } from "@/server/api/trpc";
 import { getSettings } from "@/server/settings/settings";
 import { changeOwnPassword, setOwnLocale, ZChangePassword } from "@/server/users/users";
 
 export const meRouter = createTRPCRouter({
-  // public: answers null when signed out, so the client can tell without an error
-  get: publicProcedure.query(({ ctx }) => ctx.actor),
+  // the signed-in user (every page that calls it is behind the sign-in; signed out: UNAUTHORIZED)
+  get: can("self.read").query(({ ctx }) => ctx.actor),
   settings: can("self.update").query(({ ctx }) => getSettings(ctx.db)),
   setLocale: can("self.update")
     .input(z.object({ locale: z.enum(["zh-CN", "en"]) }))

@@ -68,7 +68,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                 <option value="">{t("audit.allActors")}</option>
                 <option value="system">{t("common.system")}</option>
                 {people.map((u) => (
-                  <option key={u.id} value={u.id}>{`${u.name}（${u.unitName}）`}</option>
+                  <option key={u.id} value={u.id}>{t("common.withNote", { text: u.name, note: u.unitName })}</option>
                 ))}
               </Select>
             </label>

@@ -42,6 +42,7 @@ export function VerifyChain() {
       {result && result !== "error" && result.ok && (
         <Alert tone="green" testId="verify-result">
           {t("audit.intact", { n: result.entries, ms: result.ms })}
+          {result.lastSeq !== null && <span className="mt-1 block break-all font-mono text-xs">{t("audit.head", { seq: result.lastSeq, hash: result.lastHash ?? "", anchors: result.anchors })}</span>}
         </Alert>
       )}
       {result && result !== "error" && !result.ok && (
@@ -55,7 +56,15 @@ export function VerifyChain() {
           <ul className="mt-1 list-disc pl-5">
             {result.broken.problems.map((p) => (
               <li key={p}>
-                {p === "hash" ? t("audit.brokenHash") : result.broken.previousSeq === null ? t("audit.brokenFirst") : t("audit.brokenPrev", { prev: result.broken.previousSeq })}
+                {p === "hash"
+                  ? t("audit.brokenHash")
+                  : p === "anchor"
+                    ? t("audit.brokenAnchor")
+                    : p === "missing"
+                      ? t("audit.brokenMissing", { seq: result.broken.seq })
+                      : result.broken.previousSeq === null
+                        ? t("audit.brokenFirst")
+                        : t("audit.brokenPrev", { prev: result.broken.previousSeq })}
               </li>
             ))}
             {result.broken.hidden && <li>{t("audit.brokenHidden")}</li>}

@@ -150,7 +150,9 @@ function PasswordDialog({ user, onClose }: { user: TUserRow; onClose: () => void
   const trpc = useTRPC();
   const [error, setError] = useState<TClientError | null>(null);
   const [done, setDone] = useState(false);
-  const reset = useMutation(trpc.users.resetPassword.mutationOptions({ onSuccess: () => setDone(true), onError: (e) => setError(readError(e, t("errors.internal"))) }));
+  const router = useRouter();
+  // the reset bumps the user's version: refresh, so a later edit of the user is not refused as stale
+  const reset = useMutation(trpc.users.resetPassword.mutationOptions({ onSuccess: () => { setDone(true); router.refresh(); }, onError: (e) => setError(readError(e, t("errors.internal"))) }));
   return (
     <Dialog
       open
@@ -176,7 +178,7 @@ function PasswordDialog({ user, onClose }: { user: TUserRow; onClose: () => void
           id="pw-form"
           onSubmit={(e) => {
             e.preventDefault();
-            reset.mutate({ id: user.id, password: String(new FormData(e.currentTarget).get("password")) });
+            reset.mutate({ id: user.id, version: user.version, password: String(new FormData(e.currentTarget).get("password")) });
           }}
           className="space-y-4"
           noValidate

@@ -28,7 +28,11 @@ export function DashboardControls({ unit, from, to, asOf, units }: { unit: strin
   const toLocalInput = (iso: string) => { const d = new Date(iso); return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16); };
   const [asOfDraft, setAsOfDraft] = useState(asOf ? toLocalInput(asOf) : "");
   const thisYear = Number(today.slice(0, 4));
-  const years = Array.from({ length: 8 }, (_, i) => thisYear - i);
+  // ten years back, and always the years of the period in the URL (a link to 2017 shows 2017)
+  const shown = [Number(from.slice(0, 4)), Number(to.slice(0, 4))];
+  const newest = Math.max(thisYear, ...shown);
+  const oldest = Math.min(thisYear - 9, ...shown);
+  const years = Array.from({ length: newest - oldest + 1 }, (_, i) => newest - i);
 
   function go(q: { unit?: string; from?: string; to?: string; asOf?: string | null }) {
     const s = new URLSearchParams({ unit: q.unit ?? unit, from: q.from ?? from, to: q.to ?? to });

@@ -2,7 +2,7 @@ import { ArrowDownRight, ArrowUpRight } from "lucide-react";
 import { getLocale, getTranslations } from "next-intl/server";
 import Link from "next/link";
 import type { TFigureBlock, THeadline } from "@/server/figures/headline";
-import { formatMoney, type TLocale } from "@/lib/money";
+import { dec, formatMoney, type TLocale } from "@/lib/money";
 import { Card } from "@/app/_components/ui/misc";
 import { cn } from "@/app/_components/ui/cn";
 import { loadHeadline } from "./data";
@@ -10,7 +10,7 @@ import { drill, rangeParam, type TDashParams } from "./params";
 
 export function Yoy({ value, label }: { value: string | null; label: string }) {
   if (value === null) return <span className="text-xs text-slate-400">{label} —</span>;
-  const up = Number(value) >= 0;
+  const up = dec(value).gte(0);
   const Icon = up ? ArrowUpRight : ArrowDownRight;
   return (
     <span className={cn("inline-flex items-center gap-0.5 text-xs font-medium", up ? "text-emerald-700" : "text-red-600")} data-testid="yoy">
@@ -25,7 +25,7 @@ export function Yoy({ value, label }: { value: string | null; label: string }) {
 /** Progress against the annual target, with the share of the year elapsed as a marker. */
 export function TargetBar({ progress, schedule, ahead, label }: { progress: string | null; schedule: string; ahead: string | null; label: string }) {
   const pct = Math.min(100, Number(progress ?? 0));
-  const behind = ahead !== null && Number(ahead) < 0;
+  const behind = ahead !== null && dec(ahead).lt(0);
   return (
     <div>
       <div className="relative h-2 overflow-hidden rounded-full bg-slate-100" role="img" aria-label={label}>
@@ -40,7 +40,7 @@ async function FigureCard({ title, block, h, p, drillQuery, testId }: { title: s
   const t = await getTranslations("dashboard");
   const locale = (await getLocale()) as TLocale;
   const fundsLink = drill(h.unit, { ...drillQuery, funded: rangeParam(p.from, p.to) });
-  const behind = block.ahead_pct !== null && Number(block.ahead_pct) < 0;
+  const behind = block.ahead_pct !== null && dec(block.ahead_pct).lt(0);
   return (
     <Card className="flex flex-col p-5" data-testid={testId}>
       <h2 className="text-sm font-medium text-slate-600">{title}</h2>

@@ -7,17 +7,21 @@ import { cn } from "@/app/_components/ui/cn";
 
 type TSeries = Array<{ month: number; current: string; previous: string }>;
 
-/** Verified funds per month, this year against last; amounts plotted in 亿 (exact values in the tooltip). */
+/**
+ * Verified funds per month, this year against last; plotted in 亿元/亿美元 (Chinese) or CNY/USD bn
+ * (English), the unit named above the axis; exact values in the tooltip.
+ */
 export function MonthlyChart({ data }: { data: { year: number; domestic: TSeries; foreign: TSeries } }) {
   const t = useTranslations("dashboard");
   const locale = useLocale() as TLocale;
   const [kind, setKind] = useState<"domestic" | "foreign">("domestic");
   const currency = kind === "foreign" ? "USD" : "CNY";
   // plotted values only: figures are never summed from these floats
+  const scale = locale === "en" ? 1e9 : 1e8;
   const rows = data[kind].map((m) => ({
     month: locale === "en" ? new Date(Date.UTC(2000, m.month - 1, 1)).toLocaleString("en", { month: "short", timeZone: "UTC" }) : `${m.month}月`,
-    current: dec(m.current).div(1e8).toNumber(),
-    previous: dec(m.previous).div(1e8).toNumber(),
+    current: dec(m.current).div(scale).toNumber(),
+    previous: dec(m.previous).div(scale).toNumber(),
     exactCurrent: m.current,
     exactPrevious: m.previous,
   }));
@@ -30,12 +34,13 @@ export function MonthlyChart({ data }: { data: { year: number; domestic: TSeries
           </button>
         ))}
       </div>
+      <p className="mb-1 ml-2 text-xs text-slate-500" data-testid="monthly-unit">{t("chartUnit", { unit: currency })}</p>
       <div className="h-64" data-testid="monthly-chart">
         <ResponsiveContainer width="100%" height="100%">
           <BarChart data={rows} margin={{ top: 5, right: 10, left: 0, bottom: 0 }}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e2e8f0" />
             <XAxis dataKey="month" tick={{ fontSize: 12, fill: "#64748b" }} axisLine={false} tickLine={false} />
-            <YAxis tick={{ fontSize: 12, fill: "#64748b" }} axisLine={false} tickLine={false} width={48} unit={locale === "en" ? "" : "亿"} />
+            <YAxis tick={{ fontSize: 12, fill: "#64748b" }} axisLine={false} tickLine={false} width={48} />
             <Tooltip
               formatter={(_v, name, item) => [formatMoney((item.payload as Record<string, string>)[name === "current" ? "exactCurrent" : "exactPrevious"], currency, locale), name === "current" ? String(data.year) : String(data.year - 1)]}
             />

@@ -4,20 +4,26 @@ import { STATUSES } from "@/lib/domain";
 import { daysBetween, todayCN } from "@/lib/dates";
 import { formatMoney, type TLocale } from "@/lib/money";
 import type { TPipeline } from "@/server/figures/pipeline";
-import { Card, CardHeader, EmptyState } from "@/app/_components/ui/misc";
+import { Badge, Card, CardHeader, EmptyState } from "@/app/_components/ui/misc";
 import { StageBadge } from "@/app/_components/domain";
 import { loadPipeline } from "./data";
 import { drill } from "./params";
 
 const BAR = { contact: "bg-slate-400", negotiation: "bg-brand-500", signed: "bg-violet-500", funds: "bg-emerald-500" } as const;
 
-export async function PipelinePanel({ unit }: { unit: string }) {
+/** Beside a widget that shows data as it is now while the dashboard is "as of" a moment. */
+export async function CurrentBadge() {
+  const t = await getTranslations("dashboard");
+  return <Badge tone="amber" className="ml-2 align-middle" title={t("currentHint")} data-testid="current-badge">{t("current")}</Badge>;
+}
+
+export async function PipelinePanel({ unit, current = false }: { unit: string; current?: boolean }) {
   const p = await loadPipeline(unit);
   const t = await getTranslations();
   const max = Math.max(1, ...p.funnel.map((f) => f.reached));
   return (
     <Card data-testid="pipeline-panel">
-      <CardHeader title={t("dashboard.pipeline")} description={t("dashboard.pipelineHint")} />
+      <CardHeader title={<>{t("dashboard.pipeline")}{current && <CurrentBadge />}</>} description={t("dashboard.pipelineHint")} />
       <div className="space-y-3 px-5 py-4">
         {p.funnel.map((f) => (
           <div key={f.stage} className="grid grid-cols-[6rem_1fr_auto] items-center gap-3 text-sm">
@@ -69,11 +75,11 @@ export async function PipelinePanel({ unit }: { unit: string }) {
 
 type TListRow = TPipeline["stale"]["rows"][number];
 
-async function ProjectList({ title, hint, rows, count, allHref, render, testId }: { title: string; hint: string; rows: TListRow[]; count: number; allHref: string; render: (r: TListRow) => React.ReactNode; testId: string }) {
+async function ProjectList({ title, hint, rows, count, allHref, render, testId, current }: { title: string; hint: string; rows: TListRow[]; count: number; allHref: string; render: (r: TListRow) => React.ReactNode; testId: string; current: boolean }) {
   const t = await getTranslations("dashboard");
   return (
     <Card className="flex flex-col" data-testid={testId}>
-      <CardHeader title={<>{title} <span className="ml-1 rounded-full bg-slate-100 px-2 py-0.5 text-xs text-slate-600 tabular">{count}</span></>} description={hint} actions={count > 0 && <Link href={allHref} className="text-xs text-brand-700 hover:underline">{t("viewAll")}</Link>} />
+      <CardHeader title={<>{title} <span className="ml-1 rounded-full bg-slate-100 px-2 py-0.5 text-xs text-slate-600 tabular">{count}</span>{current && <CurrentBadge />}</>} description={hint} actions={count > 0 && <Link href={allHref} className="text-xs text-brand-700 hover:underline">{t("viewAll")}</Link>} />
       {rows.length === 0 ? (
         <EmptyState title={t("none")} />
       ) : (
@@ -93,7 +99,7 @@ async function ProjectList({ title, hint, rows, count, allHref, render, testId }
   );
 }
 
-export async function WatchLists({ unit }: { unit: string }) {
+export async function WatchLists({ unit, current = false }: { unit: string; current?: boolean }) {
   const p = await loadPipeline(unit);
   const t = await getTranslations("dashboard");
   const locale = (await getLocale()) as TLocale;
@@ -103,6 +109,7 @@ export async function WatchLists({ unit }: { unit: string }) {
     <div className="grid gap-4 lg:grid-cols-3">
       <ProjectList
         testId="list-stale"
+        current={current}
         title={t("stale")}
         hint={t("staleHint", { days: p.staleDays })}
         rows={p.stale.rows}
@@ -112,6 +119,7 @@ export async function WatchLists({ unit }: { unit: string }) {
       />
       <ProjectList
         testId="list-major"
+        current={current}
         title={t("major")}
         hint={t("majorHint")}
         rows={p.major.rows}
@@ -121,6 +129,7 @@ export async function WatchLists({ unit }: { unit: string }) {
       />
       <ProjectList
         testId="list-unfunded"
+        current={current}
         title={t("unfunded")}
         hint={t("unfundedHint")}
         rows={p.unfunded.rows}

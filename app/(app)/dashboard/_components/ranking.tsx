@@ -1,6 +1,6 @@
 import { getLocale, getTranslations } from "next-intl/server";
 import Link from "next/link";
-import { formatMoney, type TLocale } from "@/lib/money";
+import { dec, formatMoney, type TLocale } from "@/lib/money";
 import { Card, CardHeader, EmptyState } from "@/app/_components/ui/misc";
 import { cn } from "@/app/_components/ui/cn";
 import { loadHeadline } from "./data";
@@ -11,10 +11,11 @@ export async function Ranking({ p }: { p: TDashParams }) {
   const h = await loadHeadline(p.unit, p.from, p.to, p.asOf?.toISOString() ?? null);
   const t = await getTranslations("dashboard");
   const locale = (await getLocale()) as TLocale;
-  const rows = [...h.children].sort((a, b) => Number(b.domestic.funds) - Number(a.domestic.funds) || a.unit.localeCompare(b.unit));
+  // exact decimal comparison: two amounts a float cannot tell apart still rank in order
+  const rows = [...h.children].sort((a, b) => dec(b.domestic.funds).cmp(a.domestic.funds) || a.unit.localeCompare(b.unit));
   const funded = rangeParam(p.from, p.to);
-  const pct = (v: string | null, signed = false) => (v === null ? "—" : `${signed && Number(v) > 0 ? "+" : ""}${v}%`);
-  const tone = (v: string | null) => (v === null ? "text-slate-400" : Number(v) < 0 ? "text-red-600" : "text-emerald-700");
+  const pct = (v: string | null, signed = false) => (v === null ? "—" : `${signed && dec(v).gt(0) ? "+" : ""}${v}%`);
+  const tone = (v: string | null) => (v === null ? "text-slate-400" : dec(v).lt(0) ? "text-red-600" : "text-emerald-700");
   return (
     <Card>
       <CardHeader title={t("ranking")} description={t("rankingHint")} />

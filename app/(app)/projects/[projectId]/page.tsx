@@ -18,6 +18,7 @@ import { FlagsCard } from "./flags-card";
 import { ActivitiesCard } from "./activities-card";
 import { HistoryCard } from "./history-card";
 import { STAGES } from "@/lib/domain";
+import { systemNoteKey } from "@/lib/event-note";
 
 async function load(id: string) {
   const api = await serverApi();
@@ -79,7 +80,7 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
 
       <div className="grid gap-5 xl:grid-cols-3">
         <div className="space-y-5 xl:col-span-2">
-          <Card>
+          <Card id="project-details" className="scroll-mt-24">
             <CardHeader title={t("project.details")} />
             <div className="px-5 py-4">
               <DescriptionList
@@ -129,7 +130,7 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
             <CardHeader title={t("project.timeline")} description={t("project.timelineHint")} />
             <ol className="px-5 py-4" data-testid="stage-timeline">
               {p.events.map((e, i) => (
-                <li key={e.id} className="relative flex gap-4 pb-5 last:pb-0">
+                <li key={e.id} id={`event-${e.id}`} className="relative flex scroll-mt-24 gap-4 pb-5 last:pb-0 target:bg-amber-50">
                   {i < p.events.length - 1 && <span className="absolute top-5 left-[7px] h-full w-px bg-slate-200" aria-hidden />}
                   <span className={`relative mt-1 size-3.5 shrink-0 rounded-full ring-4 ring-white ${i === 0 ? "bg-brand-600" : "bg-slate-300"}`} aria-hidden />
                   <div className="min-w-0 flex-1">
@@ -156,7 +157,7 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
                       {t("project.recordedAt")} <DateTime value={e.recordedAt} />
                     </p>
                     {e.reason && <p className="mt-1 text-sm text-red-700">{t("project.reason")}：{e.reason}</p>}
-                    {e.note && <p className="mt-1 text-sm whitespace-pre-line text-slate-700">{e.note}</p>}
+                    {e.note && <p className="mt-1 text-sm whitespace-pre-line text-slate-700">{systemNoteKey(e.note) ? t(systemNoteKey(e.note)!) : e.note}</p>}
                   </div>
                 </li>
               ))}

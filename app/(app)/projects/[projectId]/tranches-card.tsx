@@ -100,7 +100,7 @@ export function TranchesCard({
               {tranches.map((x) => {
                 const mine = x.reportedBy === me.id;
                 return (
-                  <tr key={x.id} className="align-top">
+                  <tr key={x.id} id={`tranche-${x.id}`} className="scroll-mt-24 align-top target:bg-amber-50">
                     <td className="px-4 py-2.5 whitespace-nowrap tabular">{x.arrivedOn}</td>
                     <td className="px-4 py-2.5 text-right whitespace-nowrap font-medium"><Money value={x.amount} currency={currency} /></td>
                     <td className="px-4 py-2.5">
@@ -241,7 +241,7 @@ function ReportDialog({ projectId, currency, onClose }: { projectId: string; cur
       <form id="tranche-form" onSubmit={submit} className="space-y-4" noValidate>
         {error && <Alert testId="tranche-error">{error.message}</Alert>}
         <div className="grid gap-4 sm:grid-cols-2">
-          <Field id="amount" label={`${t("funds.amount")}（${currency === "USD" ? t("common.wanUsd") : t("common.wanCny")}）`} required error={error?.fields.amount}>
+          <Field id="amount" label={t("common.withNote", { text: t("funds.amount"), note: currency === "USD" ? t("common.wanUsd") : t("common.wanCny") })} required error={error?.fields.amount}>
             <Input id="amount" name="amount" inputMode="decimal" invalid={!!error?.fields.amount} data-testid="tranche-amount" />
           </Field>
           <Field id="arrivedOn" label={t("funds.arrivedOn")} required error={error?.fields.arrivedOn}>

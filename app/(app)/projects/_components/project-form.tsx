@@ -185,7 +185,7 @@ export function ProjectForm({
               ))}
             </Select>
           </Field>
-          <Field id="plannedWan" label={`${t("project.plannedAmount")}（${currencyLabel}）`} required error={fieldError("plannedWan") ?? fieldError("plannedAmount")}>
+          <Field id="plannedWan" label={t("common.withNote", { text: t("project.plannedAmount"), note: currencyLabel })} required error={fieldError("plannedWan") ?? fieldError("plannedAmount")}>
             <Input id="plannedWan" inputMode="decimal" {...register("plannedWan")} invalid={!!(fieldError("plannedWan") ?? fieldError("plannedAmount"))} placeholder="25000" data-testid="field-planned" />
           </Field>
           <Field id="unitId" label={t("project.unit")} required error={fieldError("unitId")}>
@@ -316,7 +316,7 @@ export function ProjectForm({
                           <span>
                             {d.name}
                             {d.creditCode && <span className="ml-2 font-mono text-xs">{d.creditCode}</span>}
-                            <span className="ml-2 text-xs">（{t(`projectForm.dupReason.${d.reason}`)}）</span>
+                            <span className="ml-2 text-xs">{t("common.inParens", { note: t(`projectForm.dupReason.${d.reason}`) })}</span>
                           </span>
                           <Button size="sm" onClick={() => { setChosen(d); setInvestorMode("existing"); setServerError(null); }} data-testid="use-existing-investor">
                             {t("projectForm.useExisting")}

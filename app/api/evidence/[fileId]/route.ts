@@ -5,6 +5,7 @@ import { can } from "@/server/auth/permissions";
 import { getEvidence } from "@/server/funds/evidence";
 import { AppError } from "@/server/lib/errors";
 import { errorResponse } from "@/server/lib/route-errors";
+import { API_CONTENT_SECURITY_POLICY } from "@/server/lib/security-headers";
 
 /** Download an evidence file of a project in the user's scope. */
 export async function GET(_req: Request, { params }: { params: Promise<{ fileId: string }> }) {
@@ -23,7 +24,9 @@ export async function GET(_req: Request, { params }: { params: Promise<{ fileId:
         "Content-Disposition": `inline; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
         "Cache-Control": "private, no-store",
         "X-Content-Type-Options": "nosniff",
-        "Content-Security-Policy": "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
+        // the route handlers' policy, frame-ancestors 'none' included: the file opens as a page of
+        // its own (a link, never an iframe), and no other site may frame a bank slip
+        "Content-Security-Policy": API_CONTENT_SECURITY_POLICY,
       },
     });
   } catch (err) {

@@ -3,7 +3,7 @@ import { getDb } from "@/db";
 import { parseProjectFilters } from "@/app/_lib/project-filters";
 import { getActor, getRequestLocale } from "@/server/auth/session";
 import { can } from "@/server/auth/permissions";
-import { writeProjectsCsv, writeProjectsXlsx } from "@/server/exports/project-export";
+import { writeProjectsCsv, writeProjectsXlsx, writeStageReportCsv } from "@/server/exports/project-export";
 import { AppError } from "@/server/lib/errors";
 import { translate } from "@/server/lib/i18n";
 import { errorResponse } from "@/server/lib/route-errors";
@@ -27,7 +27,12 @@ export async function GET(req: Request) {
   const db = await getDb();
   const name = `${translate(locale, stageReport ? "exports.stageReport" : "exports.projects")}-${actor.unitName}-${todayCN().replace(/-/g, "")}.${format}`;
   return streamedDownload(
-    (out) => (format === "csv" ? writeProjectsCsv(db, actor, filters, locale, out) : writeProjectsXlsx(db, actor, filters, locale, out, { stageReport })),
+    (out) =>
+      format === "xlsx"
+        ? writeProjectsXlsx(db, actor, filters, locale, out, { stageReport })
+        : stageReport
+          ? writeStageReportCsv(db, actor, filters, locale, out)
+          : writeProjectsCsv(db, actor, filters, locale, out),
     { "Content-Type": CONTENT_TYPES[format], "Content-Disposition": attachment(name) },
   );
 }

@@ -25,7 +25,7 @@ export async function GET(req: Request) {
   try {
     const h = await computeHeadline(await getDb(), actor, { unit: q.get("unit") ?? actor.unitCode, ...period, asOf });
     const format = q.get("format") === "csv" ? "csv" : "xlsx";
-    const body = format === "csv" ? headlineCsv(h, locale) : await headlineXlsx(h, locale, { ranked: true });
+    const body = format === "csv" ? headlineCsv(h, locale, { ranked: true }) : await headlineXlsx(h, locale, { ranked: true });
     const name = `${translate(locale, "headlineTable.reviewPack")}-${h.name}-${h.from}-${h.to}.${format}`;
     return new Response(typeof body === "string" ? body : new Uint8Array(body), {
       headers: { "Content-Type": CONTENT_TYPES[format], "Content-Disposition": attachment(name), "Cache-Control": "no-store" },

@@ -1,0 +1,96 @@
+// The daily-work part of `npm run bench` (scripts/bench.ts): the flags page, the project page's
+// flags, the board (first screen, then "load more"), follow-ups and search, at the bench scale,
+// each beside the same work written by hand in SQL where one query can say it.
+import { sql } from "drizzle-orm";
+import { queryRows, type Db } from "@/db/client";
+import { addDays, todayCN } from "@/lib/dates";
+import type { TActor } from "@/server/auth/actor";
+import { findFollowUps } from "@/server/activities/follow-ups";
+import { boardCards, loadBoard } from "@/server/board/board";
+import { findFlags, findProjectFlags } from "@/server/flags/find-flags";
+import { globalSearch } from "@/server/search/search";
+
+type TRow = [label: string, service: number, handWritten: number | null];
+
+/** The four rules about one project's own rows, counted by hand: the least work any flags page must do. */
+function handCountedFlags(db: Db, today: string) {
+  return queryRows(
+    db,
+    sql`select
+      (select count(*) from tranches t join projects p on p.id = t.project_id
+        where p.deleted_at is null and t.status <> 'rejected'
+          and (((t.reported_at at time zone 'UTC') + interval '8 hours')::date - t.arrived_on > 30
+            or exists (select 1 from period_locks l join units lu on lu.id = l.unit_id join units pu on pu.id = p.unit_id
+              where t.arrived_on between l.period_start and l.period_end and pu.path like lu.path || '%' and t.reported_at > l.locked_at))) as backdated,
+      (select count(*) from projects p where p.deleted_at is null and p.signed_amount > 0
+        and (select sum(amount) from tranches t where t.project_id = p.id and t.status = 'verified') > p.signed_amount) as over_signed,
+      (select count(*) from stage_events e join projects p on p.id = e.project_id
+        where p.deleted_at is null and e.from_stage is not null
+          and array_position(array['contact','negotiation','signed','funds'], e.from_stage::text) + 1 < array_position(array['contact','negotiation','signed','funds'], e.to_stage::text)) as skipped,
+      (select count(*) from projects p where p.deleted_at is null and p.stage in ('signed', 'funds') and p.status <> 'lost'
+        and ${today}::date - p.signed_on > 180
+        and (p.registered_on is null or p.construction_on is null
+          or not exists (select 1 from tranches t where t.project_id = p.id and t.status = 'verified'))) as three_not`,
+  );
+}
+
+/** A board column's page of 30 cards by keyset, by hand (no badges). */
+function handBoardPage(db: Db, stage: string, after: { stageSince: string; code: string } | null) {
+  return queryRows(
+    db,
+    sql`select p.id, p.code, p.name, i.name as investor, u.name as unit, o.name as owner, p.planned_amount, p.signed_amount, p.stage_since
+      from projects p join investors i on i.id = p.investor_id join units u on u.id = p.unit_id left join users o on o.id = p.owner_id
+      where p.deleted_at is null and p.stage = ${stage}::stage
+        ${after ? sql`and (p.stage_since, p.code) > (${after.stageSince}::date, ${after.code})` : sql``}
+      order by p.stage_since, p.code limit 31`,
+  );
+}
+
+export async function benchDailyWork(db: Db, time: (fn: () => Promise<unknown>) => Promise<number>): Promise<TRow[]> {
+  const today = todayCN();
+  const [someone] = await queryRows<{ id: string }>(db, sql`select id::text as id from users order by email limit 1`);
+  const leader: TActor = {
+    id: someone?.id ?? "00000000-0000-0000-0000-000000000000", email: "bench", name: "bench", role: "leader",
+    unitId: "", unitCode: "210000", unitName: "辽宁省", unitPath: "", locale: "zh-CN",
+  };
+  const rows: TRow[] = [];
+  const flags = await findFlags(db, leader, { status: "open", pageSize: 50 });
+  const total = Object.values(flags.counts).reduce((n, c) => n + c.open + c.reviewed, 0);
+  rows.push([`flags page 1 of 50, counts per rule (${total.toLocaleString()} flags)`, await time(() => findFlags(db, leader, { status: "open", pageSize: 50 })), await time(() => handCountedFlags(db, today))]);
+  rows.push(["flags page 20, one rule (三未)", await time(() => findFlags(db, leader, { rule: "three_not", status: "all", page: 20, pageSize: 50 })), null]);
+  rows.push(["flags of one city (unit filter), page 1", await time(() => findFlags(db, leader, { unit: "210200", pageSize: 50 })), null]);
+  const [busy] = await queryRows<{ id: string }>(db, sql`select project_id::text as id from tranches group by project_id order by count(*) desc limit 1`);
+  if (busy) rows.push(["project page: one project's flags (its most-funded)", await time(() => findProjectFlags(db, leader, busy.id)), null]);
+
+  rows.push([
+    "board first screen (totals + 4 × 30 cards + badges)",
+    await time(() => loadBoard(db, leader, {})),
+    await time(() => Promise.all(["contact", "negotiation", "signed", "funds"].map((s) => handBoardPage(db, s, null)))),
+  ]);
+  const first = await boardCards(db, leader, { stage: "signed", filters: {} });
+  const after = first.next;
+  rows.push([
+    "board 'load more' (next 30 cards of a column + badges)",
+    await time(() => boardCards(db, leader, { stage: "signed", filters: {}, after })),
+    await time(() => handBoardPage(db, "signed", after)),
+  ]);
+
+  rows.push([
+    "follow-ups of a leader (3 lists, pages of 50, real totals)",
+    await time(() => findFollowUps(db, leader, { pageSize: 50 }, today)),
+    await time(() =>
+      queryRows(
+        db,
+        sql`select count(*) over () as n, p.id from projects p
+          where p.deleted_at is null and p.status = 'active' and p.stage <> 'funds' and greatest(p.last_activity_on, p.stage_since) < ${addDays(today, -30)}::date
+          order by greatest(p.last_activity_on, p.stage_since), p.code limit 50`,
+      ),
+    ),
+  ]);
+  rows.push([
+    "search '项目4242' (projects, investors, contacts)",
+    await time(() => globalSearch(db, leader, { q: "项目4242" })),
+    await time(() => queryRows(db, sql`select id, code, name from projects where deleted_at is null and (name ilike '%项目4242%' or code ilike '%项目4242%') order by code limit 6`)),
+  ]);
+  return rows;
+}
