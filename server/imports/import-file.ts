@@ -15,7 +15,7 @@ import { IMPORT_LIMITS } from "@/lib/import-columns";
 import { dec } from "@/lib/money";
 import { normalizeInvestorName } from "@/lib/normalize-name";
 import { codesFromPath, deriveOriginClass } from "@/lib/origin-class";
-import { stageIndex } from "@/lib/stage-rules";
+import { checkStageMove, stageIndex } from "@/lib/stage-rules";
 import type { TActor } from "@/server/auth/actor";
 import { can } from "@/server/auth/permissions";
 import { subtreePattern } from "@/server/auth/scope";
@@ -25,6 +25,9 @@ import { updateVersioned } from "@/server/lib/versioned-update";
 import { ZProjectCode } from "@/server/projects/project-fields";
 import { investorVisible } from "@/server/investors/investors";
 import { assertUnlocked, findBindingLocks, lockMessage, projectFigureDates, type TLockTarget } from "@/server/locks/assert-unlocked";
+import { eventFloors } from "@/server/projects/move-project-stage";
+import { assertTargetsUnlocked, targetLockMessage, targetLockTarget } from "@/server/targets/targets";
+import { applyMove, planMove } from "@/server/units/units";
 import { COLUMNS, findHeaderRow, mapHeader, type TImportKind } from "./columns";
 import { HEADER_SCAN, readTable, tooManyRows } from "./read-table";
 import { unneutralize } from "@/server/exports/cells";
@@ -57,7 +60,11 @@ type TPlanned = {
   apply?: (tx: Db, ctx: TApplyContext) => Promise<void>;
   locks?: TLockCheck[];
 };
-type TApplyContext = { investorIds: Map<string, string>; actor: TActor; now: Date };
+type TApplyContext = {
+  investorIds: Map<string, string>; actor: TActor; now: Date;
+  /** units whose version this import's own moves bumped (a subtree follows its unit): id → versions */
+  bumped: Map<string, { from: number; to: number }>;
+};
 type TRowReader = { row: number; get: (key: string) => string; has: (key: string) => boolean; unit: (key: string) => string | null };
 /** Called once per row while planning: reports progress now and then, and lets it reach the client. */
 type TTick = () => Promise<void>;
@@ -70,6 +77,13 @@ const ACTIONS: Record<TImportKind, Parameters<typeof can>[1]> = {
   targets: "import.targets",
 };
 const PROGRESS_ROWS = 500;
+/** How a lock refuses a row: named as the page names it (a target's lock, for targets). */
+const LOCK_RULES: Record<TImportKind, { message: typeof lockMessage; assert: typeof assertTargetsUnlocked }> = {
+  units: { message: lockMessage, assert: assertUnlocked },
+  projects: { message: lockMessage, assert: assertUnlocked },
+  tranches: { message: lockMessage, assert: assertUnlocked },
+  targets: { message: targetLockMessage, assert: assertTargetsUnlocked },
+};
 
 const err = (row: number, column: string | null, key: string, values?: Record<string, string | number>): TImportError => ({
   row,
@@ -131,7 +145,8 @@ export async function importFile(
   await report?.({ phase: "validate", done: 0, total: readers.length });
   const planners: Record<TImportKind, TPlanner> = { units: planUnits, projects: planProjects, tranches: planTranches, targets: planTargets };
   const { planned, errors } = await planners[opts.kind](db, actor, readers, label, ticker(report, readers.length));
-  result.errors.push(...errors, ...(await lockErrors(db, actor, planned)));
+  const lockRule = LOCK_RULES[opts.kind];
+  result.errors.push(...errors, ...(await lockErrors(db, actor, planned, lockRule.message)));
   await report?.({ phase: "validate", done: readers.length, total: readers.length });
   result.errors.sort((a, b) => a.row - b.row);
   for (const p of planned) result.counts[p.action === "new" ? "new" : p.action === "updated" ? "updated" : "unchanged"]++;
@@ -144,9 +159,9 @@ export async function importFile(
   const todo = planned.filter((p) => p.apply);
   try {
     await db.transaction(async (tx) => {
-      const ctx: TApplyContext = { investorIds: new Map(), actor, now: new Date() };
+      const ctx: TApplyContext = { investorIds: new Map(), actor, now: new Date(), bumped: new Map() };
       // again inside the transaction, before the first write: a lock may have been set since the preview
-      await assertUnlocked(tx, todo.flatMap((p) => p.locks ?? []), actor);
+      await lockRule.assert(tx, todo.flatMap((p) => p.locks ?? []), actor);
       let done = 0;
       for (const p of todo) {
         await p.apply!(tx, ctx);
@@ -172,7 +187,7 @@ export async function importFile(
 }
 
 /** 统计期锁定: a row that would change a figure of a locked period is a row error, so nothing is written. */
-async function lockErrors(db: Db, actor: TActor, planned: TPlanned[]): Promise<TImportError[]> {
+async function lockErrors(db: Db, actor: TActor, planned: TPlanned[], message: typeof lockMessage): Promise<TImportError[]> {
   const checks = planned.flatMap((p) => (p.locks ?? []).map((c) => ({ row: p.row, check: c })));
   const found = await findBindingLocks(db, checks.map((c) => c.check));
   const errors: TImportError[] = [];
@@ -181,7 +196,7 @@ async function lockErrors(db: Db, actor: TActor, planned: TPlanned[]): Promise<T
     const lock = found[i];
     if (!lock || blamed.has(c.row)) return;
     blamed.add(c.row); // one lock error per row is enough to say why
-    errors.push({ row: c.row, column: c.check.column, message: lockMessage(lock, actor) });
+    errors.push({ row: c.row, column: c.check.column, message: message(lock, actor) });
   });
   return errors;
 }
@@ -232,7 +247,22 @@ async function planUnits(db: Db, actor: TActor, rows: TRowReader[], label: (k: s
     return parent ? 1 + depth(parent, seenCodes) : 0;
   };
   const ordered = [...rows].sort((a, b) => depth(a.get("code")) - depth(b.get("code")));
-  const pathOf = new Map(existing.map((u) => [u.code, u.path]));
+  const byId = new Map(existing.map((u) => [u.id, u]));
+  const parentOf = (code: string) => {
+    const r = fileCodes.get(code);
+    if (r) return r.get("parent_code") || null;
+    const parentId = byCode.get(code)?.parentId;
+    return parentId ? byId.get(parentId)!.code : null;
+  };
+  /** Where a unit will be once the file is applied (its parent as the file says, else as it is): null in a cycle, undefined when unknown. */
+  const plannedPath = (code: string, seenCodes = new Set<string>()): string | null | undefined => {
+    if (!fileCodes.has(code) && !byCode.has(code)) return undefined;
+    if (seenCodes.has(code)) return null;
+    seenCodes.add(code);
+    const parent = parentOf(code);
+    const up = parent ? plannedPath(parent, seenCodes) : "";
+    return typeof up === "string" ? `${up}${code}/` : up;
+  };
   for (const r of ordered) {
     await tick();
     const code = r.get("code");
@@ -245,7 +275,11 @@ async function planUnits(db: Db, actor: TActor, rows: TRowReader[], label: (k: s
       errors.push(err(r.row, label("code"), "errors.unit.codeTaken"));
       continue;
     }
-    const parentPath = parentCode ? pathOf.get(parentCode) : "";
+    const parentPath = parentCode ? plannedPath(parentCode) : "";
+    if (parentPath === null) {
+      errors.push(err(r.row, label("parent_code"), "errors.unit.cycle"));
+      continue;
+    }
     // a parent outside the scope answers exactly like one that does not exist
     if (parentCode && (parentPath === undefined || !parentPath.startsWith(actor.unitPath))) {
       errors.push(err(r.row, label("parent_code"), "errors.import.unitScope", { unit: parentCode }));
@@ -261,43 +295,66 @@ async function planUnits(db: Db, actor: TActor, rows: TRowReader[], label: (k: s
     const kind: TUnitKind = (["province", "city", "county", "district", "zone"] as const).find((k) => k === explicitKind) ??
       (!parentCode ? "province" : parentPath!.split("/").length === 2 ? "city" : (KIND_WORDS.find(([re]) => re.test(name))?.[1] ?? "zone"));
     const path = `${parentPath ?? ""}${code}/`;
-    if (current && current.path !== path && path.startsWith(current.path)) {
-      errors.push(err(r.row, label("parent_code"), "errors.unit.cycle"));
-      continue;
-    }
-    pathOf.set(code, path);
-    const parentId = parentCode ? (byCode.get(parentCode)?.id ?? null) : null;
     if (!current) {
       planned.push({
         row: r.row, action: "new", key: code, changes: [name],
         apply: async (tx) => {
-          const pid = parentCode ? (await tx.select({ id: units.id }).from(units).where(eq(units.code, parentCode)))[0]!.id : null;
-          const [u] = await tx.insert(units).values({ code, name, kind, parentId: pid, path }).returning();
+          const parent = await liveParent(tx, parentCode);
+          const [u] = await tx.insert(units).values({ code, name, kind, parentId: parent?.id ?? null, path: `${parent?.path ?? ""}${code}/` }).returning();
           await writeAudit(tx, { actorId: actor.id, action: "unit.import", entityType: "unit", entityId: u!.id, unitId: u!.id, after: u });
         },
       });
       continue;
     }
-    const changes = [current.name !== name && `name: ${current.name} → ${name}`, current.path !== path && `parent: → ${parentCode ?? "—"}`].filter((x): x is string => !!x);
+    // the row's own change: its parent (a unit moved above it in the same file moves it along, not the row)
+    const parent = parentCode ? byCode.get(parentCode) : undefined;
+    const moves = (current.parentId ?? null) !== (parentCode ? (parent?.id ?? "new in this file") : null);
+    const changes = [current.name !== name && `name: ${current.name} → ${name}`, moves && `parent: → ${parentCode ?? "—"}`].filter((x): x is string => !!x);
     if (!changes.length) {
       planned.push({ row: r.row, action: "unchanged", key: code, changes });
       continue;
     }
+    // a parent new in this file has no figures nor locks of its own: its nearest existing ancestor stands for it
+    const anchor = path.split("/").slice(0, -2).reverse().map((c) => byCode.get(c)).find((u) => u)?.id ?? null;
+    const locks = moves ? (await planMove(db, current, anchor, path)).guard.map((g) => ({ ...g, column: label("parent_code") })) : [];
     planned.push({
-      row: r.row, action: "updated", key: code, changes,
-      apply: async (tx) => {
-        const pid = parentCode ? (await tx.select({ id: units.id }).from(units).where(eq(units.code, parentCode)))[0]!.id : parentId;
-        // the descendants' paths below are rewritten without a version bump: a descendant in the
-        // same file still matches the version it was planned with
-        const u = await seen(updateVersioned(tx, units, current.id, current.version, { name, parentId: pid, path }));
-        if (current.path !== path)
-          await tx.update(units).set({ path: sql`${path} || substr(${units.path}, ${current.path.length + 1})` }).where(and(like(units.path, `${current.path}%`), sql`${units.id} <> ${current.id}`));
-        await writeAudit(tx, { actorId: actor.id, action: "unit.import", entityType: "unit", entityId: current.id, unitId: current.id, before: current, after: u });
+      row: r.row, action: "updated", key: code, changes, locks,
+      // moved as on the page, from the tree as it stands at this point of the transaction
+      apply: async (tx, ctx) => {
+        const [live] = await tx.select().from(units).where(eq(units.id, current.id));
+        const parentNow = await liveParent(tx, parentCode);
+        if (!live || parentNow?.path.startsWith(live.path)) throw changedSincePreview();
+        const livePath = `${parentNow?.path ?? ""}${code}/`;
+        const move = livePath !== live.path ? await planMove(tx, live, parentNow?.id ?? null, livePath) : null;
+        if (move) await assertUnlocked(tx, move.guard, actor);
+        const u = await seen(updateVersioned(tx, units, current.id, unitVersion(ctx, current), { name, parentId: parentNow?.id ?? null, path: livePath }));
+        await writeAudit(tx, { actorId: actor.id, action: "unit.import", entityType: "unit", entityId: current.id, unitId: current.id, before: live, after: u });
+        if (move) noteBumped(ctx, await applyMove(tx, actor, move));
       },
     });
   }
   // applied parents first (the order computed above), not in file order
   return { planned, errors };
+}
+
+async function liveParent(tx: Db, parentCode: string | null) {
+  if (!parentCode) return null;
+  const [parent] = await tx.select().from(units).where(eq(units.code, parentCode));
+  if (!parent) throw changedSincePreview();
+  return parent;
+}
+
+/** The version a unit planned at `u.version` must have now: bumped by this import's own moves only, else unchanged. */
+function unitVersion(ctx: TApplyContext, u: { id: string; version: number }) {
+  const b = ctx.bumped.get(u.id);
+  return b && b.from === u.version ? b.to : u.version;
+}
+
+function noteBumped(ctx: TApplyContext, rows: Array<{ id: string; version: number }>) {
+  for (const r of rows) {
+    const b = ctx.bumped.get(r.id);
+    ctx.bumped.set(r.id, { from: b && b.to === r.version - 1 ? b.from : r.version - 1, to: r.version });
+  }
 }
 
 // ─── projects ─────────────────────────────────────────────────────────────────────────────────
@@ -398,13 +455,14 @@ async function planProjects(db: Db, actor: TActor, rows: TRowReader[], label: (k
     .innerJoin(units, eq(units.id, users.unitId))
     .where(like(units.path, subtreePattern(actor.unitPath)));
   const liveIds = live.map((p) => p.id);
-  const [trancheCounts, figureDates, history, investorsOf] = await Promise.all([
+  const [trancheCounts, figureDates, history, investorsOf, floors] = await Promise.all([
     liveIds.length
       ? db.select({ projectId: tranches.projectId, n: sql<number>`count(*)::int` }).from(tranches).where(inArray(tranches.projectId, liveIds)).groupBy(tranches.projectId)
       : [],
     projectFigureDates(db, liveIds),
     recordedDates(db, liveIds),
     investorLookup(db, actor, rows, live.map((p) => p.investorId)),
+    eventFloors(db, live),
   ]);
   errors.push(...duplicateKeys(rows.map((r) => ({ row: r.row, key: r.get("code").toUpperCase(), item: r })), label("code")));
 
@@ -451,8 +509,16 @@ async function planProjects(db: Db, actor: TActor, rows: TRowReader[], label: (k
       if (!signedDate && !r.has("signed_date")) errors.push(err(r.row, label("signed_date"), "errors.import.signedNeedsDate"));
       if (!signedAmount || dec(signedAmount).isZero()) errors.push(err(r.row, label("signed_amount"), "errors.stage.signedAmountRequired"));
     }
-    const ordered = [contactDate, stageIndex(stage) >= 1 ? negotiationDate : null, stageIndex(stage) >= 2 ? signedDate : null].filter((x): x is string => !!x);
-    if (ordered.some((d, i) => i > 0 && d < ordered[i - 1]!)) errors.push(err(r.row, label("contact_date"), "errors.import.dateOrder"));
+    // contact ≤ negotiation ≤ signing, for every date the row gives (a bad or future one is reported already)
+    let earlier: { key: string; on: string } | null = null;
+    for (const [key, on] of [["contact_date", contactDate], ["negotiation_date", negotiationDate], ["signed_date", signedDate]] as const) {
+      if (!on || on > today) continue;
+      if (earlier && on < earlier.on) {
+        errors.push(err(r.row, label(key), "errors.import.dateOrder", { other: label(earlier.key), date: earlier.on }));
+        break;
+      }
+      earlier = { key, on };
+    }
     let ownerId: string | null = null;
     if (r.has("owner_email")) {
       const o = owners.find((x) => x.email === r.get("owner_email").toLowerCase());
@@ -553,6 +619,16 @@ async function planProjects(db: Db, actor: TActor, rows: TRowReader[], label: (k
     if (stageMove) {
       const enters = current.stage !== stage && !(current.stage === "funds" && stage === "signed");
       const entersOn = stage === "signed" ? signedDate : (negotiationDate ?? today);
+      const column = label(!enters ? "status" : stage === "signed" ? "signed_date" : negotiationDate ? "negotiation_date" : "stage");
+      // the event is dated as on the page: not before the project's latest event
+      const notBefore = floors.get(current.id) ?? null;
+      const problem = checkStageMove({
+        from: { stage: current.stage, status: current.status }, to: { stage, status }, businessDate: enters && entersOn ? entersOn : today, today, notBefore,
+      }).businessDate;
+      if (problem) {
+        errors.push(err(r.row, column, problem, problem === "errors.stage.beforeLastEvent" ? { date: notBefore! } : undefined));
+        continue;
+      }
       if (enters) locks.push({ column: label(stage === "signed" ? "signed_date" : "stage"), unitId: unitIds, dates: [entersOn] });
       if (status !== current.status && !enters) locks.push({ column: label("status"), unitId: unitIds, dates: [today] });
     }
@@ -668,12 +744,20 @@ async function planTranches(db: Db, actor: TActor, rows: TRowReader[], label: (k
     : [];
   const byCode = new Map(found.map((f) => [f.p.code, f.p]));
   // keyed by evidence number across all projects, or by project + date + amount where it is blank
-  const evidenceNos = [...new Set(rows.map((r) => evidenceOf(r)?.toUpperCase()).filter((x): x is string => !!x))];
+  // evidence numbers compare as the duplicate-evidence flag compares them (tranches.evidence_key:
+  // trimmed, NFKC, lower case), through its index
+  const evidenceKeys = [...new Set(rows.map((r) => evidenceKeyOf(evidenceOf(r))).filter((x): x is string => !!x))];
   const [ofProjects, withEvidence] = await Promise.all([
     found.length ? db.select().from(tranches).where(inArray(tranches.projectId, found.map((f) => f.p.id))) : [],
-    evidenceNos.length ? db.select().from(tranches).where(inArray(sql`upper(${tranches.evidenceNo})`, evidenceNos)) : [],
+    evidenceKeys.length
+      ? db
+          .select({ t: tranches, projectDeleted: sql<boolean>`${projects.deletedAt} is not null` })
+          .from(tranches)
+          .innerJoin(projects, eq(projects.id, tranches.projectId))
+          .where(inArray(tranches.evidenceKey, evidenceKeys))
+      : [],
   ]);
-  const byEvidence = groupBy(withEvidence, (t) => t.evidenceNo!.toUpperCase());
+  const byEvidence = groupBy(withEvidence, (x) => x.t.evidenceKey!);
   const pda = (projectId: string, arrivedOn: string, amount: string) => `${projectId}|${arrivedOn}|${dec(amount).toFixed(2)}`;
   const byPda = groupBy(ofProjects, (t) => pda(t.projectId, t.arrivedOn, t.amount));
   const canVerify = can(actor.role, "tranche.verify");
@@ -711,22 +795,24 @@ async function planTranches(db: Db, actor: TActor, rows: TRowReader[], label: (k
     // has the project, date and amount of another row
     const rowPda = pda(project.id, arrivedOn, amount);
     const twinPda = seenPda.get(rowPda);
-    const twin = evidenceNo ? seenEvidence.get(evidenceNo.toUpperCase()) : undefined;
+    const evidenceKey = evidenceKeyOf(evidenceNo);
+    const twin = evidenceKey ? seenEvidence.get(evidenceKey) : undefined;
     if (twin !== undefined || (twinPda && (!evidenceNo || twinPda.blank))) {
       errors.push(err(r.row, label(twin !== undefined ? "evidence_no" : "amount"), "errors.import.duplicateRow", { first: twin ?? twinPda!.row }));
       continue;
     }
-    if (evidenceNo) seenEvidence.set(evidenceNo.toUpperCase(), r.row);
+    if (evidenceKey) seenEvidence.set(evidenceKey, r.row);
     if (!seenPda.has(rowPda)) seenPda.set(rowPda, { row: r.row, blank: !evidenceNo });
 
     let current: (typeof ofProjects)[number] | undefined;
-    if (evidenceNo) {
-      const hits = byEvidence.get(evidenceNo.toUpperCase()) ?? [];
-      current = hits.find((t) => t.projectId === project.id);
+    if (evidenceKey) {
+      const hits = byEvidence.get(evidenceKey) ?? [];
+      current = hits.find((x) => x.t.projectId === project.id)?.t;
       // an evidence number is one bank slip: already used by another project (which may be out of
-      // the importer's scope, so it is not named)
-      if (!current && hits.length) {
-        errors.push(err(r.row, label("evidence_no"), "errors.import.evidenceElsewhere", { evidence: evidenceNo }));
+      // the importer's scope, so it is not named) — unless that tranche was rejected or its
+      // project deleted, as for the duplicate-evidence flag
+      if (!current && hits.some((x) => x.t.status !== "rejected" && !x.projectDeleted)) {
+        errors.push(err(r.row, label("evidence_no"), "errors.import.evidenceElsewhere", { evidence: evidenceNo ?? "" }));
         continue;
       }
     } else current = (byPda.get(rowPda) ?? []).find((t) => !claimed.has(t.id));
@@ -806,6 +892,8 @@ async function planTranches(db: Db, actor: TActor, rows: TRowReader[], label: (k
 }
 
 const evidenceOf = (r: TRowReader) => r.get("evidence_no").slice(0, 60) || null;
+/** tranche_evidence_key() of migration 0009, in TypeScript: trimmed, NFKC, lower case. */
+const evidenceKeyOf = (evidenceNo: string | null) => evidenceNo?.normalize("NFKC").trim().toLowerCase() || null;
 
 function groupBy<T>(items: T[], key: (t: T) => string) {
   const out = new Map<string, T[]>();
@@ -855,6 +943,7 @@ async function planTargets(db: Db, actor: TActor, rows: TRowReader[], label: (k:
     }
     planned.push({
       row: p.r.row, action: c ? "updated" : "new", key, changes: [c ? `${c.value} → ${p.value}` : p.value],
+      locks: [{ ...targetLockTarget(p.unit.id, p.year), column: label("value") }],
       apply: async (tx, ctx) => {
         const [t] = c
           ? [await seen(updateVersioned(tx, targets, c.id, c.version, { value: p.value, updatedBy: ctx.actor.id }))]

@@ -28,6 +28,12 @@ const MAX_READ_ROWS = IMPORT_LIMITS.maxRows + HEADER_SCAN;
 const PROGRESS_EVERY = 2000;
 const PROGRESS_BYTES = 4 * 1024 * 1024;
 const MAX_ENTRIES = 10_000;
+/**
+ * Columns read per row; cells further right are ignored like any unknown column. The widest import
+ * has 17 columns. Without a cap one cell in column XFD makes every row 16,384 cells wide: a 20 KB
+ * file could fill gigabytes.
+ */
+export const MAX_COLUMNS = 100;
 const CSV_PIECE = 16 * 1024;
 
 const isZip = (b: Uint8Array) => b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
@@ -68,7 +74,7 @@ async function readCsv(bytes: Uint8Array, onProgress?: TReadProgress): Promise<T
   try {
     for await (const record of parser as AsyncIterable<string[]>) {
       n += 1;
-      const cells = record.map((c) => c.trim());
+      const cells = record.slice(0, MAX_COLUMNS).map((c) => c.trim());
       if (cells.some((c) => c !== "")) rows.push({ row: n, cells });
       if (rows.length > MAX_READ_ROWS) {
         parser.destroy();
@@ -216,8 +222,13 @@ async function readXlsx(bytes: Uint8Array, opts: { sheet?: string | null; onProg
         if (name !== want) continue; // never read: ExcelJS drains it
         chosen = name;
         for await (const row of ws) {
+          // only the cells the row holds (never getCell, which creates the empty ones in between)
           const cells: string[] = [];
-          for (let c = 1; c <= row.cellCount; c++) cells.push(cellText(row.getCell(c).value).trim());
+          row.eachCell((cell, c) => {
+            if (c > MAX_COLUMNS) return;
+            while (cells.length < c - 1) cells.push("");
+            cells.push(cellText(cell.value).trim());
+          });
           if (cells.some((x) => x !== "")) rows.push({ row: row.number, cells });
           if (rows.length > MAX_READ_ROWS) throw tooManyRows();
           if (rows.length % PROGRESS_EVERY === 0) opts.onProgress?.({ done: Math.round((declared + streamed) / 2), total: declared });

@@ -1,4 +1,4 @@
-import { count, eq, max } from "drizzle-orm";
+import { count, eq, inArray, max } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { projects, stageEvents, tranches } from "@/db/schema";
 import { todayCN } from "@/lib/dates";
@@ -12,6 +12,18 @@ import { ZMoveStage, type TMoveStage } from "./project-fields";
 import { getProjectRow } from "./project-scope";
 
 /**
+ * The date a new stage event of each project cannot be dated before: its latest event (a status
+ * change too) or the start of its stage, so the timeline stays in order, no negative days in a stage.
+ */
+export async function eventFloors(db: Db, rows: Array<{ id: string; stageSince: string | null }>) {
+  const latest = rows.length
+    ? await db.select({ id: stageEvents.projectId, on: max(stageEvents.businessDate) }).from(stageEvents).where(inArray(stageEvents.projectId, rows.map((r) => r.id))).groupBy(stageEvents.projectId)
+    : [];
+  const on = new Map(latest.map((l) => [l.id, l.on]));
+  return new Map(rows.map((r) => [r.id, [on.get(r.id), r.stageSince].filter((d): d is string => !!d).sort().at(-1) ?? null]));
+}
+
+/**
  * Move a project to another stage and/or status: the project row, its stage event (business date,
  * who, when recorded, note) and the audit entry are written in one transaction.
  */
@@ -20,9 +32,7 @@ export async function moveProjectStage(db: Db, actor: TActor, input: TMoveStage,
   return db.transaction(async (tx) => {
     const before = await getProjectRow(tx, actor, data.id);
     if (before.version !== data.version) throw staleVersion();
-    // the latest event (a status change too): the timeline stays in order, no negative days in a stage
-    const [latest] = await tx.select({ on: max(stageEvents.businessDate) }).from(stageEvents).where(eq(stageEvents.projectId, data.id));
-    const notBefore = [latest?.on, before.stageSince].filter((d): d is string => !!d).sort().at(-1) ?? null;
+    const notBefore = (await eventFloors(tx, [before])).get(before.id) ?? null;
     const problems = checkStageMove({
       from: { stage: before.stage, status: before.status },
       to: { stage: data.toStage, status: data.toStatus },

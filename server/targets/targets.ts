@@ -5,8 +5,8 @@ import { targets, units } from "@/db/schema";
 import { TARGET_METRICS } from "@/lib/domain";
 import type { TActor, TAdminActor } from "@/server/auth/actor";
 import { writeAudit } from "@/server/audit/write-audit";
-import { AppError, invalid, staleVersion } from "@/server/lib/errors";
-import { assertUnlocked } from "@/server/locks/assert-unlocked";
+import { AppError, invalid, staleVersion, type TMessage } from "@/server/lib/errors";
+import { assertUnlocked, lockMessage, type TActiveLock, type TLockTarget } from "@/server/locks/assert-unlocked";
 import { ZVersion } from "@/server/lib/versioned-update";
 import { getUnit } from "@/server/units/units";
 import { ZAmount } from "@/server/projects/project-fields";
@@ -36,6 +36,24 @@ export async function findTargets(db: Db, actor: Pick<TActor, "unitPath">, input
       }),
     ) as Record<(typeof TARGET_METRICS)[number], { value: string; version: number } | null>,
   }));
+}
+
+/** What a target of the year is guarded by: every month of it, so any month or quarter lock is met. */
+export function targetLockTarget(unitId: string, year: number): TLockTarget {
+  return { unitId, dates: Array.from({ length: 12 }, (_, i) => `${year}-${String(i + 1).padStart(2, "0")}-01`) };
+}
+
+const asTargetLocked = (msg: TMessage): TMessage => (msg.key === "errors.lock.locked" ? { ...msg, key: "errors.lock.targetLocked" } : msg);
+
+/** The lock that binds a target, named as a target's lock (errors.lock.targetLocked). */
+export const targetLockMessage = (lock: TActiveLock, viewer?: Pick<TActor, "unitPath">) => asTargetLocked(lockMessage(lock, viewer));
+
+/** assertUnlocked for targets: the refusal says the target sets the locked period's progress. */
+export async function assertTargetsUnlocked(tx: Db, list: TLockTarget[], viewer?: Pick<TActor, "unitPath">) {
+  await assertUnlocked(tx, list, viewer).catch((err: unknown) => {
+    if (err instanceof AppError && err.msg.key === "errors.lock.locked") throw new AppError("LOCKED", asTargetLocked(err.msg), undefined, err.data);
+    throw err;
+  });
 }
 
 export const ZSetTargets = z.object({
@@ -71,13 +89,9 @@ export async function setTargets(db: Db, actor: TAdminActor, input: z.input<type
       if (existing && dec(existing.value).eq(e.value)) continue;
       changes.push({ ...e, existing });
     }
-    // checked before the first write: every month of the year, so any month or quarter lock is met
-    const months = Array.from({ length: 12 }, (_, i) => `${data.year}-${String(i + 1).padStart(2, "0")}-01`);
+    // checked before the first write
     const unitIds = [...new Set(changes.map((c) => c.unitId))];
-    await assertUnlocked(tx, unitIds.map((unitId) => ({ unitId, dates: months })), actor).catch((err: unknown) => {
-      if (err instanceof AppError && err.msg.key === "errors.lock.locked") throw new AppError("LOCKED", { ...err.msg, key: "errors.lock.targetLocked" }, undefined, err.data);
-      throw err;
-    });
+    await assertTargetsUnlocked(tx, unitIds.map((unitId) => targetLockTarget(unitId, data.year)), actor);
     for (const { existing, ...e } of changes) {
       if (!existing) {
         const [row] = await tx.insert(targets).values({ unitId: e.unitId, year: data.year, metric: e.metric, value: e.value, updatedBy: actor.id }).returning();

@@ -105,7 +105,8 @@ export async function updateUnit(db: Db, actor: TAdminActor, input: TUpdateUnit)
     if (!pathInScope(parentPath || before.path, actor)) throw notFound("unit");
     await assertUnique(tx, input.code, input.name, input.id);
     const path = `${parentPath}${input.code}/`;
-    const moved = path !== before.path ? await planMove(tx, actor, before, input.parentId, path) : null;
+    const moved = path !== before.path ? await planMove(tx, before, input.parentId, path) : null;
+    if (moved) await assertUnlocked(tx, moved.guard, actor);
     const { depth: _d, ...beforeRow } = before;
     const after = await updateVersioned(tx, units, input.id, input.version, {
       code: input.code,
@@ -115,21 +116,19 @@ export async function updateUnit(db: Db, actor: TAdminActor, input: TUpdateUnit)
       path,
     });
     await writeAudit(tx, { actorId: actor.id, action: "unit.update", entityType: "unit", entityId: input.id, unitId: input.id, before: beforeRow, after });
-    for (const d of moved?.descendants ?? []) {
-      const [row] = await tx
-        .update(units)
-        .set({ path: moved!.newPath(d.path), version: sql`${units.version} + 1`, updatedAt: sql`now()` })
-        .where(eq(units.id, d.id))
-        .returning();
-      await writeAudit(tx, { actorId: actor.id, action: "unit.update", entityType: "unit", entityId: d.id, unitId: d.id, before: d, after: row });
-    }
-    for (const r of moved?.reclassified ?? []) await reclassifyProject(tx, actor, r.project, r.originClass);
+    if (moved) await applyMove(tx, actor, moved);
     return withDepth(after);
   });
 }
 
-/** What a new path changes below the unit, checked against the period locks before anything is written. */
-async function planMove(tx: Db, actor: TAdminActor, before: TUnit, parentId: string | null, path: string) {
+export type TMove = Awaited<ReturnType<typeof planMove>>;
+
+/**
+ * What a new path changes below the unit, read before anything is written: the subtree's units,
+ * the projects whose origin class changes, and `guard`, the figures that move (for assertUnlocked).
+ * The importer moves units with it too.
+ */
+export async function planMove(tx: Db, before: Pick<typeof units.$inferSelect, "id" | "path" | "parentId">, parentId: string | null, path: string) {
   const newPath = (old: string) => `${path}${old.slice(before.path.length)}`;
   const descendants = await tx
     .select()
@@ -156,8 +155,23 @@ async function planMove(tx: Db, actor: TAdminActor, before: TUnit, parentId: str
   const counted = reclassified.filter((r) => !r.project.deletedAt).map((r) => r.project);
   const verified = await projectFigureDates(tx, counted.map((p) => p.id), { pending: false, signing: false });
   for (const p of counted) guard.push({ unitId: p.unitId, dates: verified.get(p.id)! });
-  await assertUnlocked(tx, guard, actor);
-  return { descendants, reclassified, newPath };
+  return { descendants, reclassified, newPath, guard };
+}
+
+/** The subtree follows its unit (moved just before): each unit versioned and audited, each project reclassified. */
+export async function applyMove(tx: Db, actor: TAdminActor, moved: TMove) {
+  const rows: Array<typeof units.$inferSelect> = [];
+  for (const d of moved.descendants) {
+    const [row] = await tx
+      .update(units)
+      .set({ path: moved.newPath(d.path), version: sql`${units.version} + 1`, updatedAt: sql`now()` })
+      .where(eq(units.id, d.id))
+      .returning();
+    await writeAudit(tx, { actorId: actor.id, action: "unit.update", entityType: "unit", entityId: d.id, unitId: d.id, before: d, after: row });
+    rows.push(row!);
+  }
+  for (const r of moved.reclassified) await reclassifyProject(tx, actor, r.project, r.originClass);
+  return rows;
 }
 
 export const ZCreateRootUnit = z.object({ code: ZUnitCode, name: ZUnitName });

@@ -12,6 +12,7 @@ import type { TActor } from "@/server/auth/actor";
 import { writeProjectsCsv, writeProjectsXlsx } from "@/server/exports/project-export";
 import { computeHeadline } from "@/server/figures/headline";
 import { importFile } from "@/server/imports/import-file";
+import { MAX_COLUMNS, readTable } from "@/server/imports/read-table";
 import { IMPORT_LIMITS } from "@/lib/import-columns";
 import { dec } from "@/lib/money";
 import { systemNoteKey } from "@/lib/event-note";
@@ -235,6 +236,22 @@ describe("import: reading large and untidy files", () => {
     expect(first.errors.map((e) => e.message.key)).toEqual(["errors.import.missingColumn", "errors.import.missingColumn", "errors.import.missingColumn"]);
   });
 
+  it("reads at most MAX_COLUMNS cells per row, however far right a cell sits", async () => {
+    // regression: one cell in column XFD made every row 16,384 cells wide (a 20 KB file took GBs)
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet("到位资金");
+    ws.addRow(["项目编号", "到位日期", "到位金额"]);
+    for (let i = 0; i < 200; i++) ws.addRow([`WIDE-${i}`, "2026-04-01", 100]);
+    ws.getCell("XFD2").value = "远处的单元格";
+    const bytes = new Uint8Array(await wb.xlsx.writeBuffer());
+    const table = await readTable(bytes);
+    expect(table.rows).toHaveLength(201);
+    expect(Math.max(...table.rows.map((r) => r.cells.length))).toBeLessThanOrEqual(MAX_COLUMNS);
+    expect(table.rows[1]!.cells.slice(0, 3)).toEqual(["WIDE-0", "2026-04-01", "100"]);
+    const csv = await readTable(utf8(`项目编号,到位日期,到位金额${",".repeat(20_000)}x\r\nWIDE-1,2026-04-01,100`));
+    expect(csv.rows.map((r) => r.cells.length)).toEqual([MAX_COLUMNS, 3]);
+  });
+
   it("finds the header below a title row, and numbers rows as the spreadsheet does", async () => {
     const csv = ["2026年第二季度到位资金明细表,,,,,", "填报单位：大连市,,,,,", TRANCHE_HEADER, "NOPE-0001,2026-04-10,100,否,,"].join("\r\n");
     const r = await imp(w.actors.dalianLeader, "tranches", utf8(csv), true);
@@ -299,6 +316,13 @@ describe("import: keys, history and verification", () => {
     const r = await imp(w.actors.dalianLeader, "tranches", utf8(`${TRANCHE_HEADER}\r\nEVI-0001,2026-04-10,1000,否,yh-imp-1,`), true);
     expect(r.errors.map((e) => [e.row, e.column, e.message.key])).toEqual([[2, "凭证号", "errors.import.evidenceElsewhere"]]);
     expect(JSON.stringify(r.errors)).not.toContain("IMP-0001");
+  });
+
+  it("compares evidence numbers as the duplicate-evidence flag does: full-width, spaced and lower-case variants are the same slip", async () => {
+    // regression: matched on upper(evidence_no) only, so "ＹＨ－ＩＭＰ－１ " re-imported as a new tranche
+    const r = await imp(w.actors.dalianLeader, "tranches", utf8(`${TRANCHE_HEADER}\r\nIMP-0001,2026-04-10,1000,是,　ＹＨ-ＩＭＰ-１ ,`), true);
+    expect(r.errors).toEqual([]);
+    expect(r.counts).toEqual({ new: 0, updated: 0, unchanged: 1 });
   });
 
   it("a leader cannot verify, by import, a tranche they reported; new verified rows name the importer as verifier only", async () => {
@@ -417,6 +441,108 @@ describe("import: period locks", () => {
     await lockPeriod(lt.db, lw.actors.dalianLeader, { unit: "210200", kind: "quarter", year: 2026, n: 1 });
     const r = await importFile(lt.db, lw.actors.dalianStaff, { kind: "projects", bytes: utf8(`${header}\r\n${row.replace("大连本地投资有限公司,大连", "江苏外地投资有限公司,江苏")}`), dryRun: true });
     expect(r.errors.map((x) => [x.row, x.column, x.message.key])).toEqual([[2, "投资方来源地", "errors.lock.locked"]]);
+  });
+});
+
+describe("import: moving units", () => {
+  it("moves a unit as the page does: the subtree's paths versioned and audited, its projects' origin class re-derived; rows below it in the same file follow", async () => {
+    const admin = callerFor(t.db, w.actors.admin);
+    const zone = await admin.units.create({ code: "MV-Z", name: "搬迁测试园区", kind: "zone", parentId: w.units.dalian.id });
+    const park = await admin.units.create({ code: "MV-Z1", name: "搬迁测试一园", kind: "zone", parentId: zone.id });
+    const block = await admin.units.create({ code: "MV-Z11", name: "搬迁测试一园一区", kind: "zone", parentId: park.id });
+    const p = await makeProject(t.db, w.actors.admin, { unitId: block.id, investor: { newInvestor: { name: "大连本地搬迁测试投资有限公司", originRegion: "210200" } } });
+    expect(p.originClass).toBe("local");
+    // the zone moves to 丹东; the block (below the park, which is not in the file) is renamed; a new unit joins the park
+    const file = utf8(["code,name,parent_code", "MV-Z,搬迁测试园区,210600", "MV-Z11,搬迁测试一区改名,MV-Z1", "MV-Z12,搬迁测试一园二区,MV-Z1"].join("\r\n"));
+    const preview = await imp(w.actors.admin, "units", file, true);
+    expect([preview.errors, preview.counts]).toEqual([[], { new: 1, updated: 2, unchanged: 0 }]);
+    expect((await imp(w.actors.admin, "units", file)).applied).toBe(true);
+
+    const rows = new Map((await t.db.select().from(units)).map((u) => [u.code, u]));
+    expect(rows.get("MV-Z")).toMatchObject({ parentId: w.units.dandong.id, path: "210000/210600/MV-Z/", version: zone.version + 1 });
+    expect(rows.get("MV-Z1")).toMatchObject({ parentId: zone.id, path: "210000/210600/MV-Z/MV-Z1/", version: park.version + 1 });
+    expect(rows.get("MV-Z11")).toMatchObject({ name: "搬迁测试一区改名", path: "210000/210600/MV-Z/MV-Z1/MV-Z11/", version: block.version + 2 });
+    expect(rows.get("MV-Z12")).toMatchObject({ parentId: park.id, path: "210000/210600/MV-Z/MV-Z1/MV-Z12/" });
+
+    const audit = async (entityId: string) =>
+      (await t.db.select().from(auditLog).where(eq(auditLog.entityId, entityId)).orderBy(auditLog.seq)).map((a) => ({ action: a.action, before: a.before, after: a.after }));
+    expect((await audit(zone.id)).at(-1)).toMatchObject({
+      action: "unit.import",
+      before: { parentId: w.units.dalian.id, path: "210000/210200/MV-Z/" },
+      after: { parentId: w.units.dandong.id, path: "210000/210600/MV-Z/" },
+    });
+    // each unit below has its own entry, as when moved on the page (the figures "as of" rebuild the tree from them)
+    expect((await audit(park.id)).slice(1)).toMatchObject([
+      { action: "unit.update", before: { parentId: zone.id, path: "210000/210200/MV-Z/MV-Z1/" }, after: { parentId: zone.id, path: "210000/210600/MV-Z/MV-Z1/", version: park.version + 1 } },
+    ]);
+    expect((await audit(block.id)).slice(1).map((a) => [a.action, (a.after as { path: string }).path])).toEqual([
+      ["unit.update", "210000/210600/MV-Z/MV-Z1/MV-Z11/"],
+      ["unit.import", "210000/210600/MV-Z/MV-Z1/MV-Z11/"],
+    ]);
+    // a 大连 investor's project now lies in 丹东: out of city
+    const [after] = await t.db.select().from(projects).where(eq(projects.id, p.id));
+    expect([after!.originClass, after!.version]).toEqual(["out_of_city", p.version + 1]);
+    expect(await audit(p.id)).toContainEqual(expect.objectContaining({ action: "project.reclassify_origin", before: expect.objectContaining({ originClass: "local" }), after: expect.objectContaining({ originClass: "out_of_city" }) }));
+    // the same file again changes nothing
+    expect((await imp(w.actors.admin, "units", file, true)).counts).toEqual({ new: 0, updated: 0, unchanged: 3 });
+  });
+
+  it("refuses a move under the unit's own subtree, also through a parent moved in the same file", async () => {
+    const admin = callerFor(t.db, w.actors.admin);
+    const a = await admin.units.create({ code: "CY-A", name: "循环测试甲园", kind: "zone", parentId: w.units.dalian.id });
+    await admin.units.create({ code: "CY-B", name: "循环测试乙园", kind: "zone", parentId: a.id });
+    await admin.units.create({ code: "CY-C", name: "循环测试丙园", kind: "zone", parentId: w.units.dalian.id });
+    const r = await imp(w.actors.admin, "units", utf8("code,name,parent_code\r\nCY-A,循环测试甲园,CY-C\r\nCY-C,循环测试丙园,CY-B"), true);
+    expect(r.errors.map((e) => [e.row, e.column, e.message.key])).toEqual([[2, "parent_code", "errors.unit.cycle"], [3, "parent_code", "errors.unit.cycle"]]);
+  });
+});
+
+describe("import: stage dates", () => {
+  const header = PROJECTS_CSV.split("\r\n")[0];
+  const row = (code: string, stage: string, dates: [string, string, string], status = "推进中") =>
+    `${code},日期测试${code}项目,内资,大连市,日期测试投资有限公司,江苏,,,,1000,${stage},${status},${dates.join(",")},${stage === "签约" ? "900" : ""},`;
+
+  it("refuses dates out of order (contact ≤ negotiation ≤ signing) or in the future, naming the column and the date it precedes", async () => {
+    const csv = [
+      header,
+      row("SD-0001", "签约", ["2026-03-01", "2026-02-01", "2026-04-01"]),
+      row("SD-0002", "签约", ["2026-03-01", "", "2026-02-15"]),
+      row("SD-0003", "签约", ["2026-01-01", "2026-05-01", "2026-04-30"]),
+      row("SD-0004", "洽谈", ["2026-03-01", "2026-02-01", ""]),
+      row("SD-0005", "签约", ["2026-03-01", "2026-03-05", "2099-01-05"]),
+      row("SD-0006", "签约", ["2026-03-01", "2026-03-01", "2026-03-01"]),
+    ].join("\r\n");
+    const r = await imp(w.actors.dalianStaff, "projects", utf8(csv));
+    expect(r.applied).toBe(false);
+    expect(r.errors.map((e) => [e.row, e.column, e.message.key, e.message.values])).toEqual([
+      [2, "洽谈日期", "errors.import.dateOrder", { other: "接触日期", date: "2026-03-01" }],
+      [3, "签约日期", "errors.import.dateOrder", { other: "接触日期", date: "2026-03-01" }],
+      [4, "签约日期", "errors.import.dateOrder", { other: "洽谈日期", date: "2026-05-01" }],
+      [5, "洽谈日期", "errors.import.dateOrder", { other: "接触日期", date: "2026-03-01" }],
+      [6, "签约日期", "errors.date.future", undefined],
+    ]);
+    const [e] = r.errors;
+    expect(translate("zh-CN", e!.message.key, e!.message.values)).toBe("日期顺序有误：不能早于接触日期（2026-03-01）；应为 接触 ≤ 洽谈 ≤ 签约");
+    expect(translate("en", e!.message.key, e!.message.values)).toBe("Dates out of order: cannot be before 接触日期 (2026-03-01); contact ≤ negotiation ≤ signing");
+  });
+
+  it("refuses a stage move of a project dated before its latest recorded event, as the page does", async () => {
+    const staff = w.actors.dalianStaff;
+    expect((await imp(staff, "projects", utf8(`${header}\r\n${row("SD-0101", "洽谈", ["2026-04-01", "2026-05-06", ""])}`))).applied).toBe(true);
+    const [p] = await t.db.select().from(projects).where(eq(projects.code, "SD-0101"));
+    // put on hold on its page on 2026-06-10
+    await callerFor(t.db, staff).projects.moveStage({ id: p!.id, version: p!.version, toStage: "negotiation", toStatus: "on_hold", businessDate: "2026-06-10" });
+    const signing = (on: string) => utf8(`${header}\r\n${row("SD-0101", "签约", ["2026-04-01", "2026-05-06", on], "暂缓")}`);
+    const r = await imp(staff, "projects", signing("2026-05-20"), true);
+    expect(r.errors).toEqual([{ row: 2, column: "签约日期", message: { key: "errors.stage.beforeLastEvent", values: { date: "2026-06-10" } } }]);
+    expect(translate("zh-CN", r.errors[0]!.message.key, r.errors[0]!.message.values)).toContain("2026-06-10");
+    // without the negotiation date in the sheet: still before the recorded history
+    const noNegotiation = await imp(staff, "projects", utf8(`${header}\r\n${row("SD-0101", "签约", ["2026-04-01", "", "2026-05-01"], "暂缓")}`), true);
+    expect(noNegotiation.errors.map((e) => [e.column, e.message.key])).toEqual([["签约日期", "errors.stage.beforeLastEvent"]]);
+    const ok = await imp(staff, "projects", signing("2026-06-10"));
+    expect([ok.errors, ok.counts.updated]).toEqual([[], 1]);
+    const [signed] = await t.db.select().from(projects).where(eq(projects.code, "SD-0101"));
+    expect(signed).toMatchObject({ stage: "signed", signedOn: "2026-06-10", stageSince: "2026-06-10" });
   });
 });
 

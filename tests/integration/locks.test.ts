@@ -389,6 +389,32 @@ describe("moving a unit, in a locked period", () => {
     expect((await projectRow(project.id)).unitId).toBe(park.id);
   });
 
+  it("an import moving the unit is refused the same way: a row error in the preview, and again inside the transaction", async () => {
+    const { zone, park } = await zoneWithFunds("LKMV3");
+    const file = utf8(`code,name,parent_code\r\n${zone.code},${zone.name},210600`);
+    const l = await lock(w.actors.dalianLeader, { unit: "210200", kind: "quarter", year: 2026, n: 1 });
+    const before = await dataFingerprint(t.db);
+    const r = await importFile(t.db, w.actors.admin, { kind: "units", bytes: file, dryRun: false });
+    expect([r.applied, r.errors]).toEqual([false, [{ row: 2, column: "parent_code", message: q1Dalian(w.actors.dalianLeader, l.lockedAt) }]]);
+    expect(await dataFingerprint(t.db)).toBe(before);
+    await api(w.actors.admin).locks.reopen({ id: l.id, version: l.version, reason: "调整区划" });
+    // the lock lands between the preview and the write transaction
+    const racing = Object.create(t.db, {
+      transaction: {
+        value: async (fn: (tx: Db) => Promise<unknown>) => {
+          await lock(w.actors.admin, { unit: "210600", kind: "month", year: 2026, n: 2 });
+          return t.db.transaction(fn);
+        },
+      },
+    }) as Db;
+    expect((await lockedBy(importFile(racing, w.actors.admin, { kind: "units", bytes: file, dryRun: false }))).values).toMatchObject({ unit: "丹东市", kind: "month", n: "2" });
+    const [parkNow] = await t.db.select().from(units).where(eq(units.id, park.id));
+    expect([parkNow!.path, parkNow!.version]).toEqual([park.path, park.version]);
+    // into a unit the same file creates: the lock of the unit above it binds
+    const viaNew = await importFile(t.db, w.actors.admin, { kind: "units", bytes: utf8(`code,name,parent_code\r\n${zone.code},${zone.name},LKMV3-N\r\nLKMV3-N,新建园区LKMV3,210600`), dryRun: true });
+    expect(viaNew.errors.map((e) => [e.row, e.column, e.message.values?.unit])).toEqual([[2, "parent_code", "丹东市"]]);
+  });
+
   it("bumps the version of every unit whose path changes and re-derives its projects' origin class, all audited", async () => {
     const { zone, park, project } = await zoneWithFunds("LKMV2");
     const moved = await move(zone, w.units.dandong.id);
@@ -438,6 +464,41 @@ describe("annual targets, in a locked period", () => {
     await lock(w.actors.dalianLeader, { unit: "DL-JKQ", kind: "quarter", year: 2026, n: 2 });
     await set(w.units.dalian.id, "7000000000", null);
     expect((await lockedBy(set(w.units.dlZone.id, "100", null))).values).toMatchObject({ unit: "大连金普新区" });
+  });
+
+  it("a targets import is refused the same way: a row error naming the lock in the preview, and again inside the transaction", async () => {
+    const file = (value: string, year: number) => utf8(`单位,年度,指标,目标值\r\n丹东市,${year},实际到位内资,${value}\r\n沈阳市,${year},签约项目,7`);
+    const leader = w.actors.provinceLeader;
+    const l = await lock(leader, { unit: "210000", kind: "quarter", year: 2026, n: 3 });
+    // another year is free
+    expect((await importFile(t.db, leader, { kind: "targets", bytes: file("4000000000", 2027), dryRun: false })).applied).toBe(true);
+    const named = { key: "errors.lock.targetLocked", values: { unit: "辽宁省", kind: "quarter", year: "2026", n: "3", by: "王厅长", at: todayCN(l.lockedAt) } };
+    const before = await dataFingerprint(t.db);
+    const r = await importFile(t.db, leader, { kind: "targets", bytes: file("4500000000", 2026), dryRun: false });
+    expect(r.applied).toBe(false);
+    expect(r.errors).toEqual([
+      { row: 2, column: "目标值", message: named },
+      { row: 3, column: "目标值", message: named },
+    ]);
+    // the page's own message
+    const page = await lockedBy(api(leader).targets.set({ year: 2026, entries: [{ unitId: w.units.shenyang.id, metric: "signed_projects", value: "7", version: null }] }));
+    expect(page).toEqual(named);
+    expect(translate("en", named.key, named.values)).toContain("target progress of a locked period: 辽宁省, Q3 2026");
+    expect(await dataFingerprint(t.db)).toBe(before);
+    await api(w.actors.admin).locks.reopen({ id: l.id, version: l.version, reason: "调整指标" });
+
+    const racing = Object.create(t.db, {
+      transaction: {
+        value: async (fn: (tx: Db) => Promise<unknown>) => {
+          await lock(leader, { unit: "210600", kind: "month", year: 2026, n: 5 });
+          return t.db.transaction(fn);
+        },
+      },
+    }) as Db;
+    const targetsBefore = await t.db.select().from(targets);
+    const msg = await lockedBy(importFile(racing, leader, { kind: "targets", bytes: file("4500000000", 2026), dryRun: false }));
+    expect(msg).toMatchObject({ key: "errors.lock.targetLocked", values: { unit: "丹东市", kind: "month", n: "5" } });
+    expect(await t.db.select().from(targets)).toEqual(targetsBefore);
   });
 });
 
