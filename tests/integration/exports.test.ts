@@ -19,6 +19,7 @@ import { writeProjectsCsv, writeProjectsXlsx, writeStageReportCsv } from "@/serv
 import { computeHeadline, type THeadline, type TUnitFigures } from "@/server/figures/headline";
 import { importFile } from "@/server/imports/import-file";
 import type { TImportKind } from "@/server/imports/columns";
+import { collect, utf8 } from "./helpers";
 
 // the route handlers, called as Next calls them: the session and the database are the test's
 const route = vi.hoisted(() => ({ db: null as unknown, actor: null as unknown, locale: "zh-CN" as "zh-CN" | "en" }));
@@ -26,16 +27,6 @@ vi.mock("@/db", () => ({ getDb: async () => route.db }));
 vi.mock("@/server/auth/session", () => ({ getActor: async () => route.actor, getRequestLocale: async () => route.locale }));
 vi.mock("next/server", async (original) => ({ ...(await original<typeof import("next/server")>()), connection: async () => {} }));
 
-const utf8 = (s: string) => new TextEncoder().encode(s);
-async function collect(fill: (out: PassThrough) => Promise<unknown>) {
-  const out = new PassThrough();
-  const chunks: Buffer[] = [];
-  out.on("data", (c: Buffer) => chunks.push(c));
-  const ended = new Promise((r) => out.on("end", r));
-  await fill(out);
-  await ended;
-  return Buffer.concat(chunks);
-}
 async function importRows(db: Db, actor: TActor, kind: TImportKind, lines: string[]) {
   const r = await importFile(db, actor, { kind, bytes: utf8(lines.join("\r\n")), dryRun: false });
   expect(r.errors, JSON.stringify(r.errors)).toEqual([]);

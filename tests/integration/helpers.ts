@@ -1,3 +1,4 @@
+import { PassThrough } from "node:stream";
 import { TRPCError } from "@trpc/server";
 import { expect } from "vitest";
 import { createCaller } from "@/server/api/root";
@@ -38,4 +39,18 @@ export async function httpCall(
   const res = await fetchRequestHandler({ endpoint: "/api/trpc", req, router: appRouter, createContext: () => ({ db, actor, locale }) });
   const json = (await res.json()) as { error?: { json: { message: string; data: Record<string, unknown> } }; result?: { data: { json: unknown } } };
   return { status: res.status, error: json.error?.json, result: json.result?.data?.json };
+}
+
+/** Bytes of a text as a file holds it (UTF-8, no BOM). */
+export const utf8 = (s: string) => new TextEncoder().encode(s);
+
+/** Everything an export writes into its stream, once it has ended. */
+export async function collect(fill: (out: PassThrough) => Promise<unknown>) {
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on("data", (c: Buffer) => chunks.push(c));
+  const ended = new Promise((resolve, reject) => (out.on("end", resolve), out.on("error", reject)));
+  await fill(out);
+  await ended;
+  return Buffer.concat(chunks);
 }

@@ -20,7 +20,7 @@ import { translate } from "@/server/lib/i18n";
 import { deleteProject } from "@/server/projects/update-project";
 import { lockPeriod } from "@/server/locks/lock-period";
 import { cliActor } from "@/cli/run";
-import { callerFor } from "./helpers";
+import { callerFor, collect, utf8 } from "./helpers";
 
 let t: TTestDb;
 let w: TWorld;
@@ -30,16 +30,6 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-const utf8 = (s: string) => new TextEncoder().encode(s);
-async function collect(fill: (out: PassThrough) => Promise<unknown>) {
-  const out = new PassThrough();
-  const chunks: Buffer[] = [];
-  out.on("data", (c: Buffer) => chunks.push(c));
-  const ended = new Promise((r) => out.on("end", r));
-  await fill(out);
-  await ended;
-  return Buffer.concat(chunks);
-}
 const imp = (actor: TActor, kind: "units" | "projects" | "tranches" | "targets", bytes: Uint8Array, dryRun = false) => importFile(t.db, actor, { kind, bytes, dryRun });
 const rowCount = async (table: typeof projects | typeof tranches | typeof auditLog) => (await t.db.select({ n: count() }).from(table))[0]!.n;
 

@@ -23,7 +23,7 @@ import { reopenLock } from "@/server/locks/reopen-lock";
 import { moveProjectStage } from "@/server/projects/move-project-stage";
 import type { TCreateProject } from "@/server/projects/project-fields";
 import { auditCount, dataFingerprint } from "../security/world";
-import { callerFor, httpCall, trpcError } from "./helpers";
+import { callerFor, httpCall, trpcError, utf8 } from "./helpers";
 
 let t: TTestDb;
 let w: TWorld;
@@ -34,7 +34,6 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 const api = (actor: TActor) => callerFor(t.db, actor);
-const utf8 = (s: string) => new TextEncoder().encode(s);
 
 type TLockInput = { unit: string; kind: "month" | "quarter"; year: number; n: number };
 /** Lock through the procedure; the lock is reopened when the test ends, so tests stay independent. */

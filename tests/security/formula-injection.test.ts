@@ -13,7 +13,6 @@ import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { PassThrough, type Writable } from "node:stream";
 import { promisify } from "node:util";
 import { parse as parseCsv } from "csv-parse/sync";
 import { eq, inArray } from "drizzle-orm";
@@ -31,6 +30,7 @@ import { computeHeadline } from "@/server/figures/headline";
 import { reportTranche, verifyTranche } from "@/server/funds/tranches";
 import { addContact } from "@/server/investors/investors";
 import { moveProjectStage } from "@/server/projects/move-project-stage";
+import { collect } from "../integration/helpers";
 
 const exec = promisify(execFile);
 const PAYLOADS = ["=cmd|' /C calc'!A0", "+1+1", "-1+1", "@SUM(1)", "\t=1", "\r=1"];
@@ -84,15 +84,6 @@ async function seedPayloads(db: Db, w: TWorld) {
 type TFile = { name: string; kind: "csv" | "xlsx"; bytes: Buffer };
 const stats = { files: 0, cells: 0, formulas: 0, dangerous: [] as string[], neutralised: new Map<string, number>() };
 
-async function collect(fill: (out: Writable) => Promise<unknown>) {
-  const out = new PassThrough();
-  const chunks: Buffer[] = [];
-  out.on("data", (c: Buffer) => chunks.push(c));
-  const ended = new Promise((resolve, reject) => (out.on("end", resolve), out.on("error", reject)));
-  await fill(out);
-  await ended;
-  return Buffer.concat(chunks);
-}
 
 function zipEntries(bytes: Buffer): Promise<Map<string, string>> {
   return new Promise((resolve, reject) => {
