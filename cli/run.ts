@@ -3,6 +3,7 @@
 import { ZodError } from "zod";
 import { eq, isNull } from "drizzle-orm";
 import { DatabaseInUseError, openFromEnv, type Db, type DbHandle, type TDbRole } from "@/db/client";
+import { errorText } from "@/db/setup-errors";
 import { units, users } from "@/db/schema";
 import type { TActor } from "@/server/auth/actor";
 import { loadActor } from "@/server/auth/authenticate";
@@ -29,7 +30,7 @@ export function describeError(err: unknown): string {
       translate(cliLocale, "errors.invalidInput"),
       ...err.issues.map((i) => `  ${i.path.join(".") || "input"}: ${i.message.startsWith("errors.") ? translate(cliLocale, i.message) : i.message}`),
     ].join("\n");
-  return err instanceof Error ? err.message : String(err);
+  return errorText(err); // with its causes: a driver's own message is only "Failed query: <SQL>"
 }
 
 /** Run a command body; errors go to stderr with exit code 1, the database is always closed. */

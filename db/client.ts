@@ -5,6 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import * as schema from "./schema";
+import { APP_ROLE, explainAppRoleFailure, explainMigrationFailure, NotAppRoleError } from "./setup-errors";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type DbHandle = { db: Db; kind: "pglite" | "postgres"; close: () => Promise<void> };
@@ -14,9 +15,10 @@ export type DbHandle = { db: Db; kind: "pglite" | "postgres"; close: () => Promi
  * INSERT on the audit log and published figures. Every connection the app, the CLI and the tests
  * use works as this role, so whatever role DATABASE_URL names, the application cannot rewrite the
  * audit log, disable its triggers or set session_replication_role. `as: "owner"` keeps the
- * connecting role: for migrations (always) and `db restore` only.
+ * connecting role: for migrations (always) and `db restore` only. On PostgreSQL these two may use
+ * another login than the app's (DATABASE_URL_OWNER): one a pooler never sees.
  */
-export const APP_ROLE = "zt_app";
+export { APP_ROLE };
 export type TDbRole = "app" | "owner";
 
 export const MIGRATIONS_FOLDER = path.join(process.cwd(), "db", "migrations");
@@ -92,7 +94,9 @@ export async function openPglite(dataDir?: string, opts: { loadDataDir?: Blob | 
     const client = new PGlite({ dataDir, loadDataDir: opts.loadDataDir });
     await client.waitReady;
     const db = drizzle({ client, schema });
-    await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+    await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER }).catch((err: unknown) => {
+      throw explainMigrationFailure(err, { user: "postgres", folder: MIGRATIONS_FOLDER });
+    });
     // PGlite is one session (as superuser): after migrating, the whole session works as the app role
     if (opts.as !== "owner") await client.exec(`SET ROLE ${APP_ROLE}`);
     return {
@@ -109,25 +113,55 @@ export async function openPglite(dataDir?: string, opts: { loadDataDir?: Blob | 
   }
 }
 
-export async function openPostgres(url: string, { max = 10, as = "app" }: { max?: number; as?: TDbRole } = {}): Promise<DbHandle> {
+/**
+ * `ownerUrl` (DATABASE_URL_OWNER): the login that migrates and restores, when the app's own login
+ * (`url`, e.g. through a pooler) is another one. Without it both are `url`.
+ */
+export async function openPostgres(url: string, { max = 10, as = "app", ownerUrl = url }: { max?: number; as?: TDbRole; ownerUrl?: string } = {}): Promise<DbHandle> {
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
   const { migrate } = await import("drizzle-orm/postgres-js/migrator");
-  const migrationClient = postgres(url, { max: 1, onnotice: () => {} });
+  const migrationClient = postgres(ownerUrl, { max: 1, onnotice: () => {} });
   try {
     await migrate(drizzle({ client: migrationClient }), { migrationsFolder: MIGRATIONS_FOLDER });
+  } catch (err) {
+    // the database refused (not: is down): who we are, for the fix to name
+    const [who] = pgErrorCode(err)
+      ? await migrationClient<Array<{ user: string; v: number }>>`select current_user as user, current_setting('server_version_num')::int as v`.catch(() => [])
+      : [];
+    throw explainMigrationFailure(err, { user: who?.user, serverVersion: who?.v, folder: MIGRATIONS_FOLDER });
   } finally {
     await migrationClient.end();
   }
+  if (as === "owner") {
+    const client = postgres(ownerUrl, { max, onnotice: () => {} });
+    return { db: drizzle({ client, schema }) as unknown as Db, kind: "postgres", close: () => client.end() };
+  }
   // `role` as a startup parameter: every pooled connection starts as the app role (RESET ROLE
-  // returns to it). A pooler that drops startup parameters would lose it: see README.
-  const client = postgres(url, { max, onnotice: () => {}, ...(as === "app" ? { connection: { role: APP_ROLE } } : {}) });
+  // returns to it). Checked once here, so that a login that may not switch to it (PostgreSQL 16+:
+  // a membership without SET) stops the start with the fix, not every request with an error.
+  const client = postgres(url, { max, onnotice: () => {}, connection: { role: APP_ROLE } });
+  try {
+    const [me] = await client<Array<{ user: string }>>`select current_user as user`;
+    if (me?.user !== APP_ROLE) throw new NotAppRoleError(`the database connections work as "${me?.user}", not ${APP_ROLE}: something in between (a pooler) drops the role startup parameter`);
+  } catch (err) {
+    await client.end();
+    throw explainAppRoleFailure(err, { login: urlUser(url) });
+  }
   return { db: drizzle({ client, schema }) as unknown as Db, kind: "postgres", close: () => client.end() };
+}
+
+function urlUser(url: string) {
+  try {
+    return decodeURIComponent(new URL(url).username) || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function openFromEnv(opts: { as?: TDbRole } = {}): Promise<DbHandle> {
   const url = process.env.DATABASE_URL;
-  return url ? openPostgres(url, opts) : openPglite(defaultPgliteDir(), opts);
+  return url ? openPostgres(url, { ...opts, ownerUrl: process.env.DATABASE_URL_OWNER || url }) : openPglite(defaultPgliteDir(), opts);
 }
 
 /** Postgres error code of a driver error (both drivers), e.g. "23505" for a unique violation. */

@@ -1,4 +1,4 @@
-import { relations } from "drizzle-orm";
+import { relations, sql } from "drizzle-orm";
 import { boolean, date, index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { id, money, timestamps, version } from "./_helpers";
 import { capitalTypeEnum, originClassEnum, sourceChannelEnum, stageEnum, statusEnum } from "./enums";
@@ -48,6 +48,8 @@ export const projects = pgTable(
     index("projects_stage_idx").on(t.stage, t.status),
     index("projects_signed_on_idx").on(t.signedOn),
     index("projects_updated_idx").on(t.updatedAt),
+    // a board column's cards, longest in stage first (keyset: stage_since, code; server/board)
+    index("projects_board_idx").on(t.stage, t.stageSince, t.code).where(sql`${t.deletedAt} is null`),
   ],
 );
 

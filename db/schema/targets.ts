@@ -65,7 +65,8 @@ export const publishedFigures = pgTable(
     definitionVersion: text("definition_version").notNull(),
     params: jsonb("params").notNull(),
     result: jsonb("result").notNull(),
-    // the verified tranches behind the figures, so a later recomputation can be diffed row by row
+    // the count and digest of the rows behind the figures (published_figure_rows); records published
+    // before those were kept hold the rows themselves here
     rows: jsonb("rows").notNull(),
     hash: text("hash").notNull(),
     // the audit chain's head at publication (see period_locks)
@@ -77,6 +78,20 @@ export const publishedFigures = pgTable(
     index("published_figures_unit_idx").on(t.unitId, t.periodFrom),
     index("published_figures_published_by_idx").on(t.publishedBy),
   ],
+);
+
+// The rows behind a publication (tranches, pending, signings, targets, units), one per kind and
+// key (by construction, and the record's digest covers them all: no unique index to maintain for a
+// few hundred thousand rows at a time). Never updated, like the record.
+export const publishedFigureRows = pgTable(
+  "published_figure_rows",
+  {
+    publicationId: uuid("publication_id").notNull().references(() => publishedFigures.id),
+    kind: text("kind").notNull(),
+    key: text("key").notNull(),
+    data: jsonb("data").notNull(),
+  },
+  (t) => [index("published_figure_rows_publication_idx").on(t.publicationId)],
 );
 
 export const targetsRelations = relations(targets, ({ one }) => ({

@@ -1,7 +1,8 @@
 // Verification of the tamper-evident audit log. The chain is written by the audit_log_chain trigger
-// (migration 0001); this check recomputes every hash here, in TypeScript, from the stored values,
-// so a database whose hash function or trigger was replaced cannot vouch for itself. Entries are
-// read in seq order in batches (keyset), so a log of millions of entries never sits in memory.
+// (migration 0001; 0011 makes it stamp `at` itself); this check recomputes every hash here, in
+// TypeScript, from the stored values, so a database whose hash function or trigger was replaced
+// cannot vouch for itself. Entries are read in seq order in batches (keyset), so a log of millions
+// of entries never sits in memory.
 import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";

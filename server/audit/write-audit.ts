@@ -1,5 +1,6 @@
+import { sql } from "drizzle-orm";
 import { auditLog } from "@/db/schema";
-import type { Db } from "@/db/client";
+import { queryRows, type Db } from "@/db/client";
 
 const SECRET_KEYS = new Set(["passwordHash", "content"]);
 
@@ -35,4 +36,18 @@ export async function writeAudit(tx: Db, e: TAuditEntry) {
     before: auditSnapshot(e.before),
     after: auditSnapshot(e.after),
   });
+}
+
+/**
+ * The time a write records (reported, verified, recorded, locked …): its transaction's now(), the
+ * instant the chain trigger gives its audit entries (migration 0011) — never the application's
+ * clock, which may be off, and never through a JS Date, which keeps only milliseconds. `at` only
+ * where a test or a seed dates a write on purpose.
+ */
+export const writeTime = (at?: Date | null) => at ?? sql`now()`;
+
+/** The database's clock as a Date (for today's date in China, say): the transaction's now(). */
+export async function dbNow(tx: Db): Promise<Date> {
+  const [row] = await queryRows<{ ms: number }>(tx, sql`select floor(extract(epoch from now()) * 1000)::float8 as ms`);
+  return new Date(Number(row!.ms));
 }

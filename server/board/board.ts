@@ -1,6 +1,6 @@
 // The pipeline board: columns by stage with counts and sums from the database (never from the
 // cards loaded), and cards read a page at a time per column, so 20,000 projects stay usable.
-import { aliasedTable, and, asc, eq, gt, or, sql } from "drizzle-orm";
+import { aliasedTable, and, asc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { queryRows } from "@/db/client";
@@ -82,7 +82,8 @@ async function columnPage(db: Db, actor: Pick<TActor, "unitPath">, input: z.inpu
         where,
         eq(projects.stage, f.stage),
         f.filters.stage?.length && !f.filters.stage.includes(f.stage) ? sql`false` : undefined,
-        f.after ? or(gt(projects.stageSince, f.after.stageSince), and(eq(projects.stageSince, f.after.stageSince), gt(projects.code, f.after.code))) : undefined,
+        // a row comparison, so "load more" seeks the index projects_board_idx (migration 0015)
+        f.after ? sql`(${projects.stageSince}, ${projects.code}) > (${f.after.stageSince}::date, ${f.after.code})` : undefined,
       ),
     )
     .orderBy(asc(projects.stageSince), asc(projects.code))

@@ -5,14 +5,13 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { queryRows } from "@/db/client";
-import { auditLog, targets } from "@/db/schema";
+import { targets } from "@/db/schema";
 import type { TTargetMetric } from "@/lib/domain";
 import { dec, pctChange, pctOf } from "@/lib/money";
 import { previousYear, yearElapsed, yearToEnd, type TPeriod } from "@/lib/periods";
 import type { TActor } from "@/server/auth/actor";
-import { ts } from "@/server/lib/sql";
 import { getUnit } from "@/server/units/units";
-import { projectAttributes, signings, trancheStates, unitTree } from "./as-of";
+import { firstLaterSnapshot, projectAttributes, signings, toMoment, trancheStates, unitTree, type TMoment } from "./as-of";
 
 /** Bumped whenever a definition changes; stored with every published figure. */
 export const DEFINITION_VERSION = "2026.12-1";
@@ -62,7 +61,7 @@ export type THeadline = TUnitFigures & {
   children: TUnitFigures[];
 };
 
-export type THeadlineInput = { unit: string; from: string; to: string; asOf?: Date | null };
+export type THeadlineInput = { unit: string; from: string; to: string; asOf?: Date | TMoment | null };
 
 type TAgg = Record<"dom" | "for" | "oop", { cur_p: number; cur_f: string; prev_p: number; prev_f: string; ytd_f: string }>;
 
@@ -70,7 +69,7 @@ type TAgg = Record<"dom" | "for" | "oop", { cur_p: number; cur_f: string; prev_p
  * `ut`: the unit tree (as of the moment); `su`: the units of the root's subtree, each tagged with
  * the code of the child of the root it rolls up to ('' = the root itself); `pa`: the projects.
  */
-export function scopeCtes(rootId: string, asOf: Date | null): SQL {
+export function scopeCtes(rootId: string, asOf: TMoment | null): SQL {
   return sql`ut as (${unitTree(asOf)}),
     r as (select id, path from ut where id = ${rootId}::uuid),
     su as (
@@ -81,14 +80,14 @@ export function scopeCtes(rootId: string, asOf: Date | null): SQL {
 }
 
 /** The root (code and name as they were) and its children in the unit tree of the moment. */
-export async function subtreeOf(db: Db, rootId: string, asOf: Date | null) {
+export async function subtreeOf(db: Db, rootId: string, asOf: TMoment | null) {
   return queryRows<{ id: string; code: string; name: string; parent_id: string | null; path: string }>(
     db,
     sql`with ut as (${unitTree(asOf)}) select id, code, name, parent_id, path from ut where id = ${rootId}::uuid or parent_id = ${rootId}::uuid order by code`,
   );
 }
 
-async function aggregateFunds(db: Db, rootId: string, p: TPeriod, asOf: Date | null) {
+async function aggregateFunds(db: Db, rootId: string, p: TPeriod, asOf: TMoment | null) {
   const prev = previousYear(p);
   const ytd = yearToEnd(p);
   const lo = [p.from, prev.from, ytd.from].sort()[0]!;
@@ -144,7 +143,7 @@ async function aggregateFunds(db: Db, rootId: string, p: TPeriod, asOf: Date | n
 }
 
 /** Signings in P (count, amount, verified funds to date) and from 1 January through P's end (count, for the target). */
-async function aggregateSigned(db: Db, rootId: string, p: TPeriod, asOf: Date | null) {
+async function aggregateSigned(db: Db, rootId: string, p: TPeriod, asOf: TMoment | null) {
   const ytd = yearToEnd(p);
   const lo = ytd.from < p.from ? ytd.from : p.from;
   return queryRows<{ bucket: string; capital_type: string; n: number; amount: string; funds: string; n_ytd: number }>(
@@ -171,7 +170,7 @@ async function aggregateSigned(db: Db, rootId: string, p: TPeriod, asOf: Date | 
   );
 }
 
-async function aggregatePending(db: Db, rootId: string, p: TPeriod, asOf: Date | null) {
+async function aggregatePending(db: Db, rootId: string, p: TPeriod, asOf: TMoment | null) {
   return queryRows<{ bucket: string; capital_type: string; n: number; amount: string }>(
     db,
     sql`with ${scopeCtes(rootId, asOf)}, ts as (${trancheStates(asOf)})
@@ -186,17 +185,14 @@ async function aggregatePending(db: Db, rootId: string, p: TPeriod, asOf: Date |
  * Annual targets of the given units for a year, as they stood at `asOf`, keyed `unitId:metric`.
  * A target of 0 means "no target" (it is how one is cleared): it is left out, like a missing one.
  */
-export async function loadTargets(db: Db, unitIds: string[], year: number, asOf: Date | null) {
+export async function loadTargets(db: Db, unitIds: string[], year: number, asOf: TMoment | null) {
   if (!unitIds.length) return new Map<string, { id: string; value: string }>();
   const inUnits = sql.join(unitIds.map((id) => sql`${id}::uuid`), sql`, `);
   const rows = await queryRows<{ id: string; unit_id: string; metric: TTargetMetric; value: string | null }>(
     db,
     asOf
       ? sql`select t.id, t.unit_id, t.metric, case when c.entity_id is null then t.value::text else c.snap->>'value' end as value
-          from ${targets} t left join (
-            select distinct on (a.entity_id) a.entity_id, a.before as snap from ${auditLog} a
-            where a.entity_type = 'target' and a.at > ${ts(asOf)} order by a.entity_id, a.seq
-          ) c on c.entity_id = t.id::text
+          from ${targets} t left join (${firstLaterSnapshot("target", asOf)}) c on c.entity_id = t.id::text
           where t.year = ${year} and t.unit_id in (${inUnits})`
       : sql`select t.id, t.unit_id, t.metric, t.value::text as value from ${targets} t where t.year = ${year} and t.unit_id in (${inUnits})`,
   );
@@ -246,7 +242,7 @@ function block(a: TAgg["dom"], currency: "CNY" | "USD", target: string | null, s
 export async function computeHeadline(db: Db, actor: Pick<TActor, "unitPath">, input: THeadlineInput): Promise<THeadline> {
   const unit = await getUnit(db, actor, input.unit);
   const period = { from: input.from, to: input.to };
-  const asOf = input.asOf ?? null;
+  const asOf = toMoment(input.asOf);
   const year = Number(period.to.slice(0, 4));
   const tree = await subtreeOf(db, unit.id, asOf);
   const root = tree.find((u) => u.id === unit.id) ?? { id: unit.id, code: unit.code, name: unit.name };
@@ -297,7 +293,7 @@ export async function computeHeadline(db: Db, actor: Pick<TActor, "unitPath">, i
     ...figuresFor(root.id, root.code, root.name, () => true),
     from: period.from,
     to: period.to,
-    as_of: asOf ? asOf.toISOString() : null,
+    as_of: asOf ? asOf.at : null,
     schedule_pct: schedule.toDecimalPlaces(1).toFixed(1),
     definition_version: DEFINITION_VERSION,
     children: children.map((c) => figuresFor(c.id, c.code, c.name, (b) => b === c.code)),

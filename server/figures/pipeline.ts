@@ -13,7 +13,7 @@ import type { TActor } from "@/server/auth/actor";
 import { getSettings } from "@/server/settings/settings";
 import { getUnit } from "@/server/units/units";
 import { isMajorSql, isStaleSql, isUnfundedSql } from "@/server/projects/project-scope";
-import { trancheStates } from "./as-of";
+import { toMoment, trancheStates, type TMoment } from "./as-of";
 import { scopeCtes } from "./headline";
 
 const inSubtree = (path: string) =>
@@ -112,9 +112,9 @@ export async function computePipeline(db: Db, actor: Pick<TActor, "unitPath">, i
 export type TPipeline = Awaited<ReturnType<typeof computePipeline>>;
 
 /** Verified funds per month of the year and the year before, by capital type (as of a moment: like the headline). */
-export async function computeMonthlyFunds(db: Db, actor: Pick<TActor, "unitPath">, input: { unit: string; year: number; asOf?: Date | null }) {
+export async function computeMonthlyFunds(db: Db, actor: Pick<TActor, "unitPath">, input: { unit: string; year: number; asOf?: Date | TMoment | null }) {
   const root = await getUnit(db, actor, input.unit);
-  const asOf = input.asOf ?? null;
+  const asOf = toMoment(input.asOf);
   const rows = await queryRows<{ y: number; m: number; capital_type: "domestic" | "foreign"; amount: string }>(
     db,
     sql`with ${scopeCtes(root.id, asOf)}, ts as (${trancheStates(asOf)})

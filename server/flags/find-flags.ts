@@ -1,8 +1,9 @@
 // The flags service: the one place that computes integrity flags, for every consumer — the flags
 // page and the dashboard widget (counts and a page), the project page (one project's flags), the
-// board's badges (the cards shown) and a review (one flag by key). Everything is one SQL query over
-// the rules of rules.ts: reviews joined, counts per rule and the page made in the database, so a
-// request never holds more than the page it returns.
+// board's badges (the cards shown) and a review (one flag by key). The rules of rules.ts are SQL:
+// reviews joined, counts per rule and the page made in the database, so a request never holds more
+// than the page it returns. The list asks each rule apart (PostgreSQL answers them side by side):
+// its counts and its first rows in page order; the page's details are then made for its flags only.
 import { and, eq, like, sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
 import { flagReviews, units, users } from "@/db/schema";
@@ -12,7 +13,7 @@ import type { TActor } from "@/server/auth/actor";
 import { subtreePattern } from "@/server/auth/scope";
 import { getProjectRow } from "@/server/projects/project-scope";
 import { getSettings } from "@/server/settings/settings";
-import { finishDetail, isUuid, iso, NO_FLAGS, RULES, SINGLE_PROJECT_RULES, textArray, uuidArray, type TFlagCore, type TFlagMemberRow, type TRuleContext } from "./rules";
+import { finishDetail, identityKey, identityKeySql, isUuid, iso, NO_FLAGS, RULES, SINGLE_PROJECT_RULES, textArray, uuidArray, type TFlagCore, type TFlagMemberRow, type TRuleContext } from "./rules";
 
 type TScope = Pick<TActor, "unitPath">;
 
@@ -59,24 +60,24 @@ async function ruleUnions(c: TRuleContext, rules: readonly TFlagRule[]) {
   return { single: await union(rules.filter((r) => SINGLE_PROJECT_RULES.includes(r))), cross: await union(rules.filter((r) => !SINGLE_PROJECT_RULES.includes(r))) };
 }
 
-/**
- * `f`: each flag once, under the first of its projects in the unit (and projects) asked for.
- * Rules about one project give one row per flag, already restricted: only the cross-unit rules need
- * picking (which, at scale, saves sorting every flag by key). Each CTE is read once, so PostgreSQL
- * inlines it and drops the columns the caller does not use.
- */
-function flagsCte(c: TRuleContext, u: { single: SQL; cross: SQL }): SQL {
+/** A cross-unit rule's rows, each flag once: under the first of its projects in the unit (and projects) asked for. */
+function onePerFlag(c: TRuleContext, cross: SQL): SQL {
   const onlyProjects = c.projectIds ? sql` and mc.project_id = any(${uuidArray(c.projectIds, "text")})` : sql``;
-  return sql`f as (
-    (${u.single})
-    union all
-    (select distinct on (mc.key) mc.* from (${u.cross}) mc where mc.unit_path like ${c.unitPattern}${onlyProjects} order by mc.key, mc.ord)
-  )`;
+  return sql`select distinct on (mc.key) mc.* from (${cross}) mc where mc.unit_path like ${c.unitPattern}${onlyProjects} order by mc.key, mc.ord`;
+}
+
+/**
+ * `f`: each flag once. Rules about one project give one row per flag, already restricted: only the
+ * cross-unit rules need picking (which, at scale, saves sorting every flag by key). Each CTE is read
+ * once, so PostgreSQL inlines it and drops the columns the caller does not use.
+ */
+function flagsCte(u: { single: SQL; cross: SQL }, c: TRuleContext): SQL {
+  return sql`f as ((${u.single}) union all (${onePerFlag(c, u.cross)}))`;
 }
 
 /** `r`: the flags of `f` with their review, every column. Followed by the caller's select. */
 async function flagsWithReviews(c: TRuleContext, rules: readonly TFlagRule[]): Promise<SQL> {
-  return sql`with ${flagsCte(c, await ruleUnions(c, rules))},
+  return sql`with ${flagsCte(await ruleUnions(c, rules), c)},
     r as (
       select f.*, fr.note as review_note, ru.name as review_by, ${iso(sql`fr.reviewed_at`)} as review_at
       from f left join ${flagReviews} fr on fr.flag_key = f.key left join ${users} ru on ru.id = fr.reviewed_by
@@ -84,7 +85,9 @@ async function flagsWithReviews(c: TRuleContext, rules: readonly TFlagRule[]): P
 }
 
 const RULE_ORDER = sql.raw(`array[${FLAG_RULES.map((r) => `'${r}'`).join(",")}]::text[]`);
-const ORDER = sql`array_position(${RULE_ORDER}, r.rule), r.on_date desc, r.key collate "C"`;
+/** Page order within a rule: the newest business date first, then by key (as JavaScript sorts it). */
+const IN_RULE_ORDER = sql`r.on_date desc, r.key collate "C"`;
+const ORDER = sql`array_position(${RULE_ORDER}, r.rule), ${IN_RULE_ORDER}`;
 const json = <T>(v: unknown): T => (typeof v === "string" ? JSON.parse(v) : v) as T;
 
 function toFlag(r: TFlagRow): { flag: TFlag; unitId: string } {
@@ -106,9 +109,37 @@ function toFlag(r: TFlagRow): { flag: TFlag; unitId: string } {
 
 const emptyCounts = (): TFlagCounts => Object.fromEntries(FLAG_RULES.map((r) => [r, { open: 0, reviewed: 0 }])) as TFlagCounts;
 
+type TListed = { rule: TFlagRule; key: string; project_id: string };
+
+/**
+ * One rule's flags, without their facts: how many are open and reviewed, and `limit` of those
+ * with the status asked for from `offset`, in page order. The rule is computed once (`r` is read
+ * twice, so PostgreSQL keeps it) and only a few columns of it are kept.
+ */
+async function ruleSlice(c: TRuleContext, rule: TFlagRule, status: TFlagStatus, limit: number, offset: number) {
+  const part = await RULES[rule](c);
+  const f = SINGLE_PROJECT_RULES.includes(rule) ? part : onePerFlag(c, part);
+  const statusWhere = status === "open" ? sql`not r.reviewed` : status === "reviewed" ? sql`r.reviewed` : sql`true`;
+  const page = limit > 0 ? sql`select r.key, r.project_id from r where ${statusWhere} order by ${IN_RULE_ORDER} limit ${limit} offset ${offset}` : sql`select null::text as key, null::text as project_id where false`;
+  const rows = await queryRows<{ open: number; reviewed: number; key: string | null; project_id: string | null }>(
+    c.db,
+    sql`with r as (select f.key, f.on_date, f.project_id, fr.id is not null as reviewed from (${f}) f left join ${flagReviews} fr on fr.flag_key = f.key)
+      select n.open, n.reviewed, pg.key, pg.project_id
+      from (select (count(*) filter (where not r.reviewed))::int as open, (count(*) filter (where r.reviewed))::int as reviewed from r) n
+      left join lateral (${page}) pg on true`,
+  );
+  const listed = rows.flatMap((r) => (r.key && r.project_id ? [{ rule, key: r.key, project_id: r.project_id }] : []));
+  return { open: Number(rows[0]?.open ?? 0), reviewed: Number(rows[0]?.reviewed ?? 0), listed };
+}
+
+/** Up to this far down the list (offset + page size), a page comes from each rule's first rows in one pass; deeper, in two. */
+const ONE_PASS_DEPTH = 1000;
+
 /**
  * The flags list: filtered by rule and review status, paged, with counts per rule (open and
- * reviewed) over the same scope, unit and project so the filters can show them.
+ * reviewed) over the same scope, unit and project so the filters can show them. The list is in
+ * rule order (FLAG_RULES), so a page is made of each rule's part of it. Each rule is read in its
+ * own statement: under concurrent writes, two rules' counts may come from moments apart.
  */
 export async function findFlags(db: Db, actor: TScope, f: TFlagFilter = {}, now = new Date()) {
   const status = f.status ?? "all";
@@ -117,29 +148,35 @@ export async function findFlags(db: Db, actor: TScope, f: TFlagFilter = {}, now 
   const counts = emptyCounts();
   const c = await ruleContext(db, actor, { unit: f.unit, projectIds: f.projectId ? [f.projectId] : undefined }, now, false);
   if (!c) return { rows: [] as TFlag[], total: 0, counts, page, pageSize };
-  const where = sql.join(
-    [
-      sql`true`,
-      ...(f.rule ? [sql`r.rule = ${f.rule}`] : []),
-      ...(status === "open" ? [sql`not r.reviewed`] : status === "reviewed" ? [sql`r.reviewed`] : []),
-    ],
-    sql` and `,
-  );
-  // 1. counts and the page's flags, without their facts (at scale the flags are many, the page is not)
-  const rows = await queryRows<Partial<TFlagRow> & { counts: unknown }>(
-    db,
-    // r is read twice (counts, page) and so kept: only the few columns they need
-    sql`with ${flagsCte(c, await ruleUnions(c, FLAG_RULES))},
-      r as (select f.rule, f.key, f.on_date, f.project_id, fr.id is not null as reviewed from f left join ${flagReviews} fr on fr.flag_key = f.key),
-      c as (select rule, reviewed, count(*)::int as n from r group by 1, 2),
-      pg as (select key, rule, project_id from r where ${where} order by ${ORDER} limit ${pageSize} offset ${(page - 1) * pageSize})
-      select (select coalesce(jsonb_agg(jsonb_build_object('rule', rule, 'reviewed', reviewed, 'n', n)), '[]'::jsonb) from c) as counts, pg.*
-      from (select 1) one left join pg on true`,
-  );
-  for (const x of json<Array<{ rule: TFlagRule; reviewed: boolean; n: number }>>(rows[0]?.counts ?? "[]")) counts[x.rule][x.reviewed ? "reviewed" : "open"] = Number(x.n);
-  const rules: readonly TFlagRule[] = f.rule ? [f.rule] : FLAG_RULES;
-  const total = rules.reduce<number>((n, x) => n + (status === "all" ? counts[x].open + counts[x].reviewed : counts[x][status]), 0);
-  const listed = rows.filter((r): r is TFlagRow & { counts: unknown } => !!r.key);
+  const listedRules = FLAG_RULES.filter((r) => !f.rule || f.rule === r);
+  const offset = (page - 1) * pageSize;
+  // 1. counts of every rule and, near the top of the list, each listed rule's first rows: the
+  // page lies within them (the rules before the page's rows hold fewer than offset + pageSize)
+  const onePass = offset + pageSize <= ONE_PASS_DEPTH;
+  const slices = await Promise.all(FLAG_RULES.map((r) => ruleSlice(c, r, status, onePass && listedRules.includes(r) ? offset + pageSize : 0, 0)));
+  FLAG_RULES.forEach((r, i) => (counts[r] = { open: slices[i]!.open, reviewed: slices[i]!.reviewed }));
+  const shown = (r: TFlagRule) => (status === "all" ? counts[r].open + counts[r].reviewed : counts[r][status]);
+  const total = listedRules.reduce<number>((n, r) => n + shown(r), 0);
+  let listed: TListed[];
+  if (onePass) listed = FLAG_RULES.flatMap((r, i) => (listedRules.includes(r) ? slices[i]!.listed : [])).slice(offset, offset + pageSize);
+  else {
+    // deeper: the part of the page each rule holds, by the counts
+    const parts: Array<Promise<{ listed: TListed[] }>> = [];
+    let skip = offset;
+    let left = pageSize;
+    for (const r of listedRules) {
+      if (left === 0) break;
+      if (skip >= shown(r)) {
+        skip -= shown(r);
+        continue;
+      }
+      const take = Math.min(shown(r) - skip, left);
+      parts.push(ruleSlice(c, r, status, take, skip));
+      left -= take;
+      skip = 0;
+    }
+    listed = (await Promise.all(parts)).flatMap((p) => p.listed);
+  }
   if (!listed.length) return { rows: [] as TFlag[], total, counts, page, pageSize };
 
   // 2. their facts: the same rules, for the projects the page's flags are listed under only
@@ -147,11 +184,12 @@ export async function findFlags(db: Db, actor: TScope, f: TFlagFilter = {}, now 
   const dc = { ...c, withDetail: true, projectIds: [...new Set(listed.map((r) => r.project_id))] };
   const full = await queryRows<TFlagRow>(
     db,
-    sql`${await flagsWithReviews(dc, [...new Set(listed.map((r) => r.rule))])} select * from r where r.key = any(${textArray(keys)})`,
+    sql`${await flagsWithReviews(dc, [...new Set(listed.map((r) => r.rule))])} select * from r
+      where ${identityKeySql(sql`r.key`)} = any(${textArray(keys.map(identityKey))})`,
   );
-  const byKey = new Map(full.map((r) => [r.key, toFlag(r).flag]));
-  // a row changed between the two reads is left out rather than shown half-made
-  const list = keys.flatMap((k) => byKey.get(k) ?? []);
+  const byKey = new Map(full.map((r) => [identityKey(r.key), toFlag(r).flag]));
+  // a flag gone between the two reads is left out rather than shown half-made
+  const list = keys.flatMap((k) => byKey.get(identityKey(k)) ?? []);
   return { rows: list, total, counts, page, pageSize };
 }
 

@@ -2,7 +2,7 @@ import type { Db } from "@/db/client";
 import { flagReviews } from "@/db/schema";
 import { ruleOfKey } from "@/lib/flags";
 import type { TActor } from "@/server/auth/actor";
-import { writeAudit } from "@/server/audit/write-audit";
+import { writeAudit, writeTime } from "@/server/audit/write-audit";
 import { AppError, notFound } from "@/server/lib/errors";
 import { findFlagByKey, type TFlag } from "./find-flags";
 import { ZReviewFlag, type TReviewFlag } from "./flag-fields";
@@ -13,7 +13,7 @@ import { ZReviewFlag, type TReviewFlag } from "./flag-fields";
  * reviewed. A review is a record of a decision: it is written once, never overwritten. If the rows
  * behind the flag change, its key changes and the new flag is open again.
  */
-export async function reviewFlag(db: Db, actor: TActor, input: TReviewFlag, now = new Date()): Promise<TFlag> {
+export async function reviewFlag(db: Db, actor: TActor, input: TReviewFlag, now?: Date): Promise<TFlag> {
   const data = ZReviewFlag.parse(input);
   const rule = ruleOfKey(data.key);
   if (!rule) throw notFound("flag");
@@ -24,7 +24,7 @@ export async function reviewFlag(db: Db, actor: TActor, input: TReviewFlag, now 
     // two leaders at once: the unique key lets one through, the other gets the same CONFLICT
     const [row] = await tx
       .insert(flagReviews)
-      .values({ flagKey: data.key, note: data.note, reviewedBy: actor.id, reviewedAt: now })
+      .values({ flagKey: data.key, note: data.note, reviewedBy: actor.id, reviewedAt: writeTime(now) })
       .onConflictDoNothing({ target: flagReviews.flagKey })
       .returning();
     if (!row) throw new AppError("CONFLICT", { key: "errors.flag.alreadyReviewed" });

@@ -7,7 +7,8 @@
 // Restriction. The context names the viewer's scope, a unit subtree inside it and optionally a set
 // of projects. Rules about one project's own rows read only those projects; the two cross-unit
 // rules read only the groups (evidence number, investor) that touch them — the project page and the
-// board's badges never scan the installation.
+// board's badges never scan the installation. The whole scope or a unit is read through indexes
+// that find the rows that can be flagged (migrations 0012, 0015), not row by row.
 //
 // Scope. Rules about one project's own rows (backdated, over_signed, skipped_stage, three_not) read
 // only projects in the viewer's scope. Two rules compare rows across units (duplicate_evidence,
@@ -24,7 +25,7 @@
 import { createHash } from "node:crypto";
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
-import { investors, periodLocks, projects, stageEvents, tranches, units, users } from "@/db/schema";
+import { flagReviews, investors, periodLocks, projects, stageEvents, tranches, units, users } from "@/db/schema";
 import { currencyOf, STAGES, type TCapitalType, type TCurrency, type TPeriodKind, type TStage, type TTrancheStatus } from "@/lib/domain";
 import { flagKey, groupRepeatSignings, overSigned, threeNotItems, type TFlagRule, type TThreeNotItem } from "@/lib/flags";
 import { skippedStages } from "@/lib/stage-rules";
@@ -103,7 +104,8 @@ export type TRuleContext = {
   today: string;
   /**
    * Whether to build each flag's facts (detail, rows, projects). Counting and paging need only
-   * the identity of each flag; the details are then made for the page's flags alone.
+   * the identity of each flag (its key may then be abbreviated: identityKey); the details are then
+   * made for the page's flags alone.
    */
   withDetail: boolean;
 };
@@ -173,15 +175,35 @@ export const NO_FLAGS = sql`select * from jsonb_to_recordset('[]'::jsonb) as x($
 /** 突击上报/补报: recorded more than `backdateDays` after arrival, or after the first lock of the arrival's period. */
 async function backdated(c: TRuleContext): Promise<SQL> {
   const reportedOn = chinaDate(sql`t.reported_at`);
+  // the expression of the index tranches_report_days_idx (migration 0012), to the letter
   const days = sql`(${reportedOn} - t.arrived_on)`;
   const threshold = Number(c.settings.backdateDays);
+  const late = sql`${days} > ${threshold}::int`;
   // The first lock of the arrival's period on the unit or an ancestor, reopened since or not: a
   // write into an active lock is refused, so a tranche recorded after the first lock got in while
-  // it was reopened — that is what this catches.
+  // it was reopened — that is what this catches. (Recorded after the first lock = after some lock.)
   const covering = sql`from ${periodLocks} l join ${units} lu on lu.id = l.unit_id
     where t.arrived_on between l.period_start and l.period_end and pu.path like lu.path || '%'`;
   const lockDetail = sql`(select jsonb_build_object('kind', l.kind::text, 'periodStart', l.period_start::text, 'periodEnd', l.period_end::text,
       'lockedAt', ${iso(sql`l.locked_at`)}, 'reopenedAt', ${iso(sql`l.reopened_at`)}) ${covering} and t.reported_at > l.locked_at order by l.locked_at, l.id limit 1)`;
+  const cols = sql.raw("t.id, t.project_id, t.amount, t.status, t.arrived_on, t.reported_at");
+  // Some projects: their tranches, each checked. The whole scope: only the tranches that can be
+  // flagged, found by index (migration 0012) — the late ones, and the others recorded after the
+  // earliest lock of their arrival day on any unit (one seek per locked day; `offset 0` keeps it a
+  // seek) — then checked the same way. Without this, every tranche met every lock.
+  const candidates = c.projectIds
+    ? sql`${tranches}`
+    : sql`(
+        select ${cols} from ${tranches} t where ${late}
+        union all
+        select x.* from (
+          select d::date as day, min(l.locked_at) as first_at
+          from ${periodLocks} l cross join lateral generate_series(l.period_start::timestamp, l.period_end::timestamp, interval '1 day') d group by 1
+        ) ld cross join lateral (
+          select ${cols} from ${tranches} t
+          where t.arrived_on = ld.day and t.reported_at > ld.first_at and t.status <> 'rejected' and ${days} <= ${threshold}::int offset 0
+        ) x
+      )`;
   return sql`select ${single(
     c,
     "backdated",
@@ -192,38 +214,63 @@ async function backdated(c: TRuleContext): Promise<SQL> {
       'arrivedOn', t.arrived_on::text, 'reportedAt', ${iso(sql`t.reported_at`)}, 'reportedOn', ${reportedOn}::text, 'days', ${days},
       'thresholdDays', ${threshold}::int, 'lock', ${lockDetail})`,
   )}
-    from ${tranches} t
+    from ${candidates} t
     join ${projects} p on p.id = t.project_id
     join ${units} pu on pu.id = p.unit_id
     where ${projectWhere(c)} and t.status <> 'rejected'
-      and (${days} > ${threshold}::int or t.reported_at > (select min(l.locked_at) ${covering}))`;
+      and (${late} or exists (select 1 ${covering} and t.reported_at > l.locked_at))`;
 }
 
 /** Verified funds above the signed amount. The key changes when the verified tranches change. */
 async function overSignedRule(c: TRuleContext): Promise<SQL> {
   const onlyProjects = c.projectIds ? sql` and project_id = any(${uuidArray(c.projectIds)})` : sql``;
-  // sums by project in one pass; the ids (for the key) only for the projects above their signing
+  const prefix = sql`'over_signed:' || p.id::text || '+'`;
+  const from = sql`from ${projects} p
+    join ${units} pu on pu.id = p.unit_id
+    join (
+      select project_id, sum(amount) as total, count(*)::int as n from ${tranches} where status = 'verified'${onlyProjects} group by project_id
+    ) v on v.project_id = p.id`;
+  const where = sql`where ${projectWhere(c)} and p.signed_amount > 0 and v.total > p.signed_amount`;
+  if (!c.withDetail) {
+    // Without details, the key is abbreviated (identityKey) unless a review may be about it: the
+    // ids behind the digest are read only for the projects over_signed reviews name, not for every
+    // project above its signing (at scale, tens of thousands of index scans).
+    const named = sql`select case when flag_key ~ '^over_signed:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}[+]' then substr(flag_key, 13, 36)::uuid end
+      from ${flagReviews} where starts_with(flag_key, 'over_signed:')`;
+    return sql`select ${single(c, "over_signed", sql`${prefix} || coalesce(${digestSql(sql`rk.ids`)}, '')`, sql`coalesce(p.signed_on::text, '')`, sql`null`, sql`null`)}
+      ${from}
+      left join (
+        select t.project_id, ${sortedIds(sql`t.id`)} as ids from ${tranches} t
+        where t.status = 'verified' and t.project_id = any(array(${named})) group by t.project_id
+      ) rk on rk.project_id = p.id
+      ${where}`;
+  }
+  // the ids (for the key) only for the projects above their signing
   return sql`select ${single(
     c,
     "over_signed",
-    sql`'over_signed:' || p.id::text || '+' || ${digestSql(sql`x.ids`)}`,
+    sql`${prefix} || ${digestSql(sql`x.ids`)}`,
     sql`coalesce(p.signed_on::text, '')`,
     sql`x.row_ids`,
     sql`jsonb_build_object('verified', v.total::text, 'signed', p.signed_amount::text, 'currency', ${CURRENCY}, 'trancheCount', v.n, 'tranches', x.list)`,
   )}
-    from ${projects} p
-    join ${units} pu on pu.id = p.unit_id
-    join (
-      select project_id, sum(amount) as total, count(*)::int as n from ${tranches} where status = 'verified'${onlyProjects} group by project_id
-    ) v on v.project_id = p.id
+    ${from}
     cross join lateral (
       select ${sortedIds(sql`t.id`)} as ids,
-        ${ifDetail(c, sql`jsonb_agg(t.id::text order by t.id::text collate "C")`)} as row_ids,
-        ${ifDetail(c, sql`jsonb_agg(jsonb_build_object('id', t.id::text, 'arrivedOn', t.arrived_on::text, 'amount', t.amount::text) order by t.arrived_on, t.id)`)} as list
+        jsonb_agg(t.id::text order by t.id::text collate "C") as row_ids,
+        jsonb_agg(jsonb_build_object('id', t.id::text, 'arrivedOn', t.arrived_on::text, 'amount', t.amount::text) order by t.arrived_on, t.id) as list
       from ${tranches} t where t.project_id = p.id and t.status = 'verified'
     ) x
-    where ${projectWhere(c)} and p.signed_amount > 0 and v.total > p.signed_amount`;
+    ${where}`;
 }
+
+/**
+ * The key a flag is known by when listed without details: its key, but for over_signed only up
+ * to the digest ('over_signed:<project>+'), which orders the same (one flag per project).
+ */
+export const identityKey = (key: string) => (key.startsWith("over_signed:") ? key.slice(0, key.indexOf("+") + 1) : key);
+/** identityKey in SQL, of a key column. */
+export const identityKeySql = (key: SQL) => sql`(case when starts_with(${key}, 'over_signed:') then split_part(${key}, '+', 1) || '+' else ${key} end)`;
 
 /**
  * The same evidence number (evidence_key) on two or more tranches of live projects; rejected
@@ -232,18 +279,25 @@ async function overSignedRule(c: TRuleContext): Promise<SQL> {
  */
 async function duplicateEvidence(c: TRuleContext): Promise<SQL> {
   // evidence_key: the number trimmed, NFKC (full-width digits typed on a Chinese keyboard) and
-  // lower case, kept by a trigger and indexed (migrations 0008, 0009)
-  const keys = narrowed(c)
-    ? sql`select distinct t2.evidence_key from ${tranches} t2 join ${projects} p2 on p2.id = t2.project_id join ${units} pu2 on pu2.id = p2.unit_id
-        where ${projectWhere(c, "p2", "pu2")} and t2.status <> 'rejected' and t2.evidence_key is not null`
-    : // numbers used twice at all (a superset: deleted projects are dropped below)
-      sql`select evidence_key from ${tranches} where evidence_key is not null and status <> 'rejected' group by evidence_key having count(*) >= 2`;
-  return sql`with k as (${keys}), ev as (
+  // lower case, kept by a trigger and indexed (migrations 0008, 0009). Some projects: the numbers
+  // of their tranches. Otherwise (the scope, a unit: the caller keeps the flags touching it): the
+  // numbers used twice at all, rejected or not (a superset, dropped below), from the index alone,
+  // as one array made once — as a join, PostgreSQL guesses a third of all numbers for `having`,
+  // plans (and JIT-compiles) for hundreds of thousands, and makes it again in each parallel worker.
+  const from = c.projectIds
+    ? sql`(select distinct t2.evidence_key from ${tranches} t2 join ${projects} p2 on p2.id = t2.project_id join ${units} pu2 on pu2.id = p2.unit_id
+          where ${projectWhere(c, "p2", "pu2")} and t2.status <> 'rejected' and t2.evidence_key is not null) k
+        join ${tranches} t on t.evidence_key = k.evidence_key`
+    : sql`${tranches} t`;
+  const keyWhere = c.projectIds
+    ? sql``
+    : sql`t.evidence_key = any(array(select evidence_key from ${tranches} where evidence_key is not null group by evidence_key having count(*) >= 2)) and `;
+  return sql`with ev as (
       select t.id, t.project_id, t.amount, t.arrived_on, t.status, t.evidence_no, t.evidence_key as ev_key, ${CURRENCY} as currency,
         p.code, p.name, pu.id as unit_id, pu.name as unit_name, pu.path as unit_path, pu.path like ${c.scopePattern} as visible,
         row_number() over (partition by t.evidence_key order by t.reported_at, t.id)::int as ord
-      from k join ${tranches} t on t.evidence_key = k.evidence_key join ${projects} p on p.id = t.project_id join ${units} pu on pu.id = p.unit_id
-      where p.deleted_at is null and t.status <> 'rejected'
+      from ${from} join ${projects} p on p.id = t.project_id join ${units} pu on pu.id = p.unit_id
+      where ${keyWhere}p.deleted_at is null and t.status <> 'rejected'
     ), g as (
       select ev_key, count(*)::int as total, (count(*) filter (where not visible))::int as outside,
         ${sortedIds(sql`id`)} filter (where visible) as shown_ids, ${sortedIds(sql`id`)} filter (where not visible) as hidden_ids,
@@ -305,7 +359,7 @@ async function repeatSigning(c: TRuleContext): Promise<SQL> {
       where ${signedLive("p")} and i.name_normalized in (
         select i2.name_normalized from ${projects} p2 join ${investors} i2 on i2.id = p2.investor_id
         where ${signedLive("p2")} ${touching}
-        group by i2.name_normalized having count(distinct p2.unit_id) >= 2)
+        group by i2.name_normalized having min(p2.unit_id::text) <> max(p2.unit_id::text))
       order by p.signed_on, p.code`,
   );
   // out-of-scope names are compared here and dropped: only ids (as a digest) and counts leave

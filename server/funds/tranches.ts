@@ -4,7 +4,7 @@ import { evidenceFiles, projects, stageEvents, tranches, units, users } from "@/
 import { todayCN } from "@/lib/dates";
 import { stageIndex } from "@/lib/stage-rules";
 import type { TActor } from "@/server/auth/actor";
-import { writeAudit } from "@/server/audit/write-audit";
+import { dbNow, writeAudit, writeTime } from "@/server/audit/write-audit";
 import { AppError, invalid, notFound, staleVersion } from "@/server/lib/errors";
 import { translate } from "@/server/lib/i18n";
 import { assertUnlocked } from "@/server/locks/assert-unlocked";
@@ -69,10 +69,11 @@ export async function findProjectTranches(db: Db, actor: TScope, projectId: stri
 /**
  * Staff report funds that arrived. The first tranche of a signed project moves it to `funds`
  * (with its stage event); the tranche waits for a leader's verification before it counts.
+ * Recorded at the database's time (`now`: a test's or a seed's date instead).
  */
-export async function reportTranche(db: Db, actor: TActor, input: TReportTranche, now = new Date()) {
+export async function reportTranche(db: Db, actor: TActor, input: TReportTranche, now?: Date) {
   const data = ZReportTranche.parse(input);
-  if (data.arrivedOn > todayCN(now)) throw invalid({ arrivedOn: "errors.date.future" });
+  if (data.arrivedOn > todayCN(now ?? (await dbNow(db)))) throw invalid({ arrivedOn: "errors.date.future" });
   try {
     return await reportTrancheTx(db, actor, data, now);
   } catch (err) {
@@ -88,7 +89,7 @@ export async function reportTranche(db: Db, actor: TActor, input: TReportTranche
   }
 }
 
-async function reportTrancheTx(db: Db, actor: TActor, data: ReturnType<typeof ZReportTranche.parse>, now: Date) {
+async function reportTrancheTx(db: Db, actor: TActor, data: ReturnType<typeof ZReportTranche.parse>, now: Date | undefined) {
   return db.transaction(async (tx) => {
     if (data.requestKey) {
       const [dup] = await tx.select().from(tranches).where(eq(tranches.requestKey, data.requestKey));
@@ -108,7 +109,7 @@ async function reportTrancheTx(db: Db, actor: TActor, data: ReturnType<typeof ZR
 
     const [row] = await tx
       .insert(tranches)
-      .values({ ...data, status: "pending", reportedBy: actor.id, reportedAt: now })
+      .values({ ...data, status: "pending", reportedBy: actor.id, reportedAt: writeTime(now) })
       .returning();
     await writeAudit(tx, { actorId: actor.id, action: "tranche.report", entityType: "tranche", entityId: row!.id, unitId: project.unitId, after: row });
     if (project.stage === "signed") {
@@ -117,7 +118,7 @@ async function reportTrancheTx(db: Db, actor: TActor, data: ReturnType<typeof ZR
         .insert(stageEvents)
         .values({
           projectId: project.id, fromStage: "signed", toStage: "funds", fromStatus: project.status, toStatus: project.status,
-          businessDate: data.arrivedOn, recordedAt: now, actorId: actor.id, note: translate(actor.locale, "tranche.firstTrancheNote"),
+          businessDate: data.arrivedOn, recordedAt: writeTime(now), actorId: actor.id, note: translate(actor.locale, "tranche.firstTrancheNote"),
         })
         .returning();
       await writeAudit(tx, { actorId: actor.id, action: "project.move_stage", entityType: "project", entityId: project.id, unitId: project.unitId, before: project, after: { ...moved, event } });
@@ -134,7 +135,7 @@ export async function updateTranche(db: Db, actor: TActor, input: unknown) {
     if (tranche.version !== data.version) throw staleVersion();
     if (tranche.status !== "pending") throw new AppError("CONFLICT", { key: "errors.tranche.notPending" });
     if (actor.role !== "admin" && tranche.reportedBy !== actor.id) throw new AppError("FORBIDDEN", { key: "errors.tranche.onlyReporter" });
-    if (data.arrivedOn > todayCN()) throw invalid({ arrivedOn: "errors.date.future" });
+    if (data.arrivedOn > todayCN(await dbNow(tx))) throw invalid({ arrivedOn: "errors.date.future" });
     if (project.signedOn && data.arrivedOn < project.signedOn) throw invalid({ arrivedOn: "errors.tranche.beforeSigning" });
     // moving a tranche changes the period it leaves and the one it enters
     await assertUnlocked(tx, { unitId: project.unitId, dates: [tranche.arrivedOn, data.arrivedOn] }, actor);
@@ -153,7 +154,7 @@ export async function updateTranche(db: Db, actor: TActor, input: unknown) {
  * A leader or admin who did not report it verifies or rejects a pending tranche. Only verified
  * tranches count in the official figures.
  */
-export async function verifyTranche(db: Db, actor: TActor, input: TVerifyTranche, now = new Date()) {
+export async function verifyTranche(db: Db, actor: TActor, input: TVerifyTranche, now?: Date) {
   const data = ZVerifyTranche.parse(input);
   return db.transaction(async (tx) => {
     const { tranche, project } = await getTrancheRow(tx, actor, data.id);
@@ -164,7 +165,7 @@ export async function verifyTranche(db: Db, actor: TActor, input: TVerifyTranche
     const after = await updateVersioned(tx, tranches, data.id, data.version, {
       status: data.decision === "verify" ? "verified" : "rejected",
       verifiedBy: actor.id,
-      verifiedAt: now,
+      verifiedAt: writeTime(now),
       rejectReason: data.decision === "reject" ? data.reason : null,
     });
     await writeAudit(tx, {
@@ -184,8 +185,9 @@ export async function verifyTranche(db: Db, actor: TActor, input: TVerifyTranche
  * The reporter withdraws a pending tranche (reported by mistake). If it was the project's only
  * tranche, the project goes back to `signed`.
  */
-export async function withdrawTranche(db: Db, actor: TActor, input: { id: string; version: number }, now = new Date()) {
+export async function withdrawTranche(db: Db, actor: TActor, input: { id: string; version: number }, at?: Date) {
   return db.transaction(async (tx) => {
+    const now = at ?? (await dbNow(tx));
     const { tranche, project } = await getTrancheRow(tx, actor, input.id);
     if (tranche.version !== input.version) throw staleVersion();
     if (tranche.status !== "pending") throw new AppError("CONFLICT", { key: "errors.tranche.notPending" });
@@ -204,7 +206,7 @@ export async function withdrawTranche(db: Db, actor: TActor, input: { id: string
         .insert(stageEvents)
         .values({
           projectId: project.id, fromStage: "funds", toStage: "signed", fromStatus: project.status, toStatus: project.status,
-          businessDate: todayCN(now), recordedAt: now, actorId: actor.id, reason: translate(actor.locale, "tranche.withdrawnReason"),
+          businessDate: todayCN(now), recordedAt: writeTime(at), actorId: actor.id, reason: translate(actor.locale, "tranche.withdrawnReason"),
         })
         .returning();
       await writeAudit(tx, { actorId: actor.id, action: "project.move_stage", entityType: "project", entityId: project.id, unitId: project.unitId, before: project, after: { ...moved, event } });

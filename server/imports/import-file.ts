@@ -19,7 +19,7 @@ import { checkStageMove, stageIndex } from "@/lib/stage-rules";
 import type { TActor } from "@/server/auth/actor";
 import { can } from "@/server/auth/permissions";
 import { subtreePattern } from "@/server/auth/scope";
-import { writeAudit } from "@/server/audit/write-audit";
+import { dbNow, writeAudit } from "@/server/audit/write-audit";
 import { AppError, type TMessage } from "@/server/lib/errors";
 import { updateVersioned } from "@/server/lib/versioned-update";
 import { ZProjectCode } from "@/server/projects/project-fields";
@@ -159,7 +159,8 @@ export async function importFile(
   const todo = planned.filter((p) => p.apply);
   try {
     await db.transaction(async (tx) => {
-      const ctx: TApplyContext = { investorIds: new Map(), actor, now: new Date(), bumped: new Map() };
+      // the database's clock; stage events keep its exact instant by the column default (as-of.ts)
+      const ctx: TApplyContext = { investorIds: new Map(), actor, now: await dbNow(tx), bumped: new Map() };
       // again inside the transaction, before the first write: a lock may have been set since the preview
       await lockRule.assert(tx, todo.flatMap((p) => p.locks ?? []), actor);
       let done = 0;
@@ -673,7 +674,7 @@ async function createImportedProject(tx: Db, ctx: TApplyContext, d: TProjectRow)
     })
     .returning();
   // the history the sheet records: first contact, then each later stage on its date
-  const base = { projectId: p!.id, recordedAt: ctx.now, actorId: ctx.actor.id, note: IMPORT_NOTE };
+  const base = { projectId: p!.id, actorId: ctx.actor.id, note: IMPORT_NOTE };
   const events: (typeof stageEvents.$inferInsert)[] = [{ ...base, toStage: "contact", toStatus: "active", businessDate: d.contactDate }];
   let prev: TStage = "contact";
   if (stageIndex(d.stage) >= 1 && d.negotiationDate) {
@@ -697,7 +698,7 @@ async function updateImportedProject(
 ) {
   const patch: Partial<typeof projects.$inferInsert> = { ...set };
   if (opts.relink) patch.investorId = await investorFor(tx, ctx, d);
-  const base = { projectId: current.id, recordedAt: ctx.now, actorId: ctx.actor.id, note: IMPORT_NOTE };
+  const base = { projectId: current.id, actorId: ctx.actor.id, note: IMPORT_NOTE };
   const events: (typeof stageEvents.$inferInsert)[] = [];
   let enters = false;
   if (opts.stageMove) {
@@ -849,7 +850,7 @@ async function planTranches(db: Db, actor: TActor, rows: TRowReader[], label: (k
           });
           if (first) {
             const moved = await seen(updateVersioned(tx, projects, project.id, project.version, { stage: "funds", stageSince: arrivedOn }));
-            await tx.insert(stageEvents).values({ projectId: project.id, fromStage: "signed", toStage: "funds", fromStatus: project.status, toStatus: project.status, businessDate: arrivedOn, recordedAt: ctx.now, actorId: ctx.actor.id, note: IMPORT_NOTE });
+            await tx.insert(stageEvents).values({ projectId: project.id, fromStage: "signed", toStage: "funds", fromStatus: project.status, toStatus: project.status, businessDate: arrivedOn, actorId: ctx.actor.id, note: IMPORT_NOTE });
             await writeAudit(tx, { actorId: ctx.actor.id, action: "project.move_stage", entityType: "project", entityId: project.id, unitId: project.unitId, before: project, after: moved });
           }
         },

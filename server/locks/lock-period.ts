@@ -6,7 +6,7 @@ import { lockPeriodValues, lockRange } from "@/lib/period-lock";
 import type { TActor } from "@/server/auth/actor";
 import { can } from "@/server/auth/permissions";
 import { currentAuditHead } from "@/server/audit/audit-head";
-import { writeAudit } from "@/server/audit/write-audit";
+import { writeAudit, writeTime } from "@/server/audit/write-audit";
 import { AppError, forbidden, invalid } from "@/server/lib/errors";
 import { getUnit } from "@/server/units/units";
 import { LOCK_GATE } from "./assert-unlocked";
@@ -18,7 +18,7 @@ import { ZLockPeriod, type TLockPeriod } from "./lock-fields";
  * write that would change a figure of the period there, until an admin reopens it. A period
  * reopened earlier may be locked again: that is a new lock, the reopened one stays as history.
  */
-export async function lockPeriod(db: Db, actor: TActor, input: TLockPeriod, now = new Date()) {
+export async function lockPeriod(db: Db, actor: TActor, input: TLockPeriod, now?: Date) {
   if (!can(actor.role, "period.lock")) throw forbidden();
   const data = ZLockPeriod.parse(input);
   const period = lockRange(data.kind, data.year, data.n);
@@ -35,7 +35,7 @@ export async function lockPeriod(db: Db, actor: TActor, input: TLockPeriod, now 
     if (dup) throw new AppError("DUPLICATE", { key: "errors.lock.duplicate", values: { unit: unit.name, ...lockPeriodValues(data.kind, period.from) } });
     const [row] = await tx
       .insert(periodLocks)
-      .values({ unitId: unit.id, kind: data.kind, periodStart: period.from, periodEnd: period.to, lockedBy: actor.id, lockedAt: now, ...(await currentAuditHead(tx)) })
+      .values({ unitId: unit.id, kind: data.kind, periodStart: period.from, periodEnd: period.to, lockedBy: actor.id, lockedAt: writeTime(now), ...(await currentAuditHead(tx)) })
       .returning();
     await writeAudit(tx, { actorId: actor.id, action: "period.lock", entityType: "period_lock", entityId: row!.id, unitId: unit.id, after: row });
     return row!;

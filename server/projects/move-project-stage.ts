@@ -4,7 +4,7 @@ import { projects, stageEvents, tranches } from "@/db/schema";
 import { todayCN } from "@/lib/dates";
 import { checkStageMove, isBackward, stageIndex } from "@/lib/stage-rules";
 import type { TActor } from "@/server/auth/actor";
-import { writeAudit } from "@/server/audit/write-audit";
+import { dbNow, writeAudit, writeTime } from "@/server/audit/write-audit";
 import { invalid, staleVersion } from "@/server/lib/errors";
 import { updateVersioned } from "@/server/lib/versioned-update";
 import { assertUnlocked } from "@/server/locks/assert-unlocked";
@@ -25,9 +25,10 @@ export async function eventFloors(db: Db, rows: Array<{ id: string; stageSince: 
 
 /**
  * Move a project to another stage and/or status: the project row, its stage event (business date,
- * who, when recorded, note) and the audit entry are written in one transaction.
+ * who, when recorded, note) and the audit entry are written in one transaction, recorded at the
+ * database's time (`now`: a test's date instead).
  */
-export async function moveProjectStage(db: Db, actor: TActor, input: TMoveStage, now = new Date()) {
+export async function moveProjectStage(db: Db, actor: TActor, input: TMoveStage, now?: Date) {
   const data = ZMoveStage.parse(input);
   return db.transaction(async (tx) => {
     const before = await getProjectRow(tx, actor, data.id);
@@ -37,7 +38,7 @@ export async function moveProjectStage(db: Db, actor: TActor, input: TMoveStage,
       from: { stage: before.stage, status: before.status },
       to: { stage: data.toStage, status: data.toStatus },
       businessDate: data.businessDate,
-      today: todayCN(now),
+      today: todayCN(now ?? (await dbNow(tx))),
       notBefore,
       reason: data.reason,
       signedAmount: data.signedAmount,
@@ -73,7 +74,7 @@ export async function moveProjectStage(db: Db, actor: TActor, input: TMoveStage,
         fromStatus: before.status,
         toStatus: data.toStatus,
         businessDate: data.businessDate,
-        recordedAt: now,
+        recordedAt: writeTime(now),
         actorId: actor.id,
         note: data.note || null,
         reason: data.reason || null,

@@ -124,7 +124,7 @@ export async function updateUser(db: Db, actor: TAdminActor, input: TUpdateUser)
       name: data.name,
       role: data.role,
       unitId: unit.id,
-      disabledAt: data.disabled ? (before.disabledAt ?? new Date()) : null,
+      disabledAt: data.disabled ? (before.disabledAt ?? sql`now()`) : null,
       ...(endSessions ? { sessionVersion: sql`${users.sessionVersion} + 1` } : {}),
     });
     await writeAudit(tx, { actorId: actor.id, action: "user.update", entityType: "user", entityId: data.id, unitId: unit.id, before, after });

@@ -110,6 +110,42 @@ describe("audit log: append-only", () => {
   });
 });
 
+describe("audit log: the database's clock, read committed only", () => {
+  // regression: the trigger kept a caller-supplied `at`, so the application could backdate an
+  // entry past a moment the figures are rebuilt as of
+  it("stores the transaction's time, whatever `at` the writer gives", async () => {
+    const [{ seq: head }] = (await queryRows<{ seq: string }>(t.db, sql`select coalesce(max(seq), 0)::text as seq from audit_log`)) as [{ seq: string }];
+    await t.db.insert(auditLog).values({ at: new Date("2001-02-03T04:05:06Z"), action: "test.backdated", entityType: "installation", entityId: "clock-orm" });
+    await t.db.transaction(async (tx) => {
+      await tx.execute(sql`insert into audit_log (at, action, entity_type, entity_id) values ('2001-02-03T04:05:06Z', 'test.backdated', 'installation', 'clock-sql')`);
+      await tx.execute(sql`insert into audit_log (at, action, entity_type, entity_id) values ('2999-01-01T00:00:00Z', 'test.backdated', 'installation', 'clock-future')`);
+      const rows = await queryRows<{ entity_id: string; same: boolean }>(tx, sql`select entity_id, at = now() as same from audit_log where seq > ${head}::bigint order by seq`);
+      // both entries of this transaction carry its one instant
+      expect(rows.slice(1).map((r) => [r.entity_id, r.same])).toEqual([["clock-sql", true], ["clock-future", true]]);
+    });
+    const stored = await queryRows<{ entity_id: string; off_s: number }>(t.db, sql`select entity_id, abs(extract(epoch from now() - at))::float8 as off_s from audit_log where seq > ${head}::bigint order by seq`);
+    expect(stored.map((r) => r.entity_id)).toEqual(["clock-orm", "clock-sql", "clock-future"]);
+    for (const r of stored) expect(r.off_s, r.entity_id).toBeLessThan(60);
+    expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true });
+  });
+
+  // under REPEATABLE READ or SERIALIZABLE the trigger's read of the last hash sees the snapshot of
+  // the transaction's start, even after it takes the lock: an entry committed meanwhile by another
+  // session would be linked past, forking the chain
+  it("refuses to append under a snapshot isolation level, with a clear error", async () => {
+    const before = await auditCount(t.db);
+    for (const isolationLevel of ["repeatable read", "serializable"] as const) {
+      const err = await t.db
+        .transaction((tx) => writeAudit(tx, { actorId: null, action: "test.snapshot", entityType: "installation", entityId: isolationLevel }), { isolationLevel })
+        .then(() => null, (e: unknown) => e);
+      expect(String((err as { cause?: unknown } | null)?.cause ?? err), isolationLevel).toMatch(/audit_log.*READ COMMITTED/);
+    }
+    expect(await auditCount(t.db)).toBe(before);
+    await t.db.transaction((tx) => writeAudit(tx, { actorId: null, action: "test.snapshot", entityType: "installation", entityId: "read committed" }), { isolationLevel: "read committed" });
+    expect(await auditCount(t.db)).toBe(before + 1);
+  });
+});
+
 describe("audit log: verification", () => {
   it("recomputes every hash in TypeScript and finds the chain intact", async () => {
     const d = await createTestDb();

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
+import { queryRows } from "@/db/client";
 import { projects, publishedFigures, stageEvents } from "@/db/schema";
 import { createTestDb, type TTestDb } from "@/db/testing/test-db";
 import { makeProject, seedWorld, type TWorld } from "@/db/testing/factories";
@@ -201,14 +202,20 @@ describe(`figures as of a past moment (${process.env.TEST_DATABASE_URL ? "Postgr
     const writes = [
       sql`update published_figures set result = '{}'::jsonb where id = ${publishedId}`,
       sql`delete from published_figures where id = ${publishedId}`,
-      sql`truncate published_figures`,
+      sql`update published_figure_rows set data = '{}'::jsonb where publication_id = ${publishedId}`,
+      sql`delete from published_figure_rows where publication_id = ${publishedId}`,
+      sql`truncate published_figure_rows`,
     ];
     // the application may only read and add; even the tables' owner is refused by the trigger
-    for (const q of writes) expect(await refusal(t.db, q)).toMatch(/append-only|permission denied/);
+    for (const q of [...writes, sql`truncate published_figures`]) expect(await refusal(t.db, q)).toMatch(/append-only|permission denied/);
     await t.asOwner(async (db) => {
-      for (const q of writes) expect(await refusal(db, q)).toMatch(/published_figures is append-only/);
+      for (const q of writes) expect(await refusal(db, q)).toMatch(/published_figure(s|_rows) is append-only/);
+      expect(await refusal(db, sql`truncate published_figures`)).toMatch(/append-only|referenced in a foreign key/);
     });
     expect(await t.db.select({ id: publishedFigures.id }).from(publishedFigures)).toHaveLength(1);
+    const rowCount = async () => Number((await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from published_figure_rows where publication_id = ${publishedId}`))[0]!.n);
+    const storedRows = await rowCount();
+    expect(storedRows).toBeGreaterThan(10);
 
     // someone with the owner's rights switches the trigger off and edits the record
     const tamper = (q: ReturnType<typeof sql>) =>
@@ -220,13 +227,36 @@ describe(`figures as of a past moment (${process.env.TEST_DATABASE_URL ? "Postgr
           await db.execute(sql`alter table published_figures enable trigger published_figures_no_update`);
         }
       });
+    // a row behind the figures changed, or one removed: the rows no longer give the record's digest
+    const tamperRows = (q: ReturnType<typeof sql>) =>
+      t.asOwner(async (db) => {
+        await db.execute(sql`alter table published_figure_rows disable trigger published_figure_rows_no_update`);
+        try {
+          await db.execute(q);
+        } finally {
+          await db.execute(sql`alter table published_figure_rows enable trigger published_figure_rows_no_update`);
+        }
+      });
+    const content = async () => (await leader().figures.compare({ id: publishedId })).integrity.content;
+    expect(await content()).toBe(true);
+    const [victim] = await queryRows<{ key: string; data: string }>(t.db, sql`select key, data::text as data from published_figure_rows where publication_id = ${publishedId} and kind = 'tranches' order by key limit 1`);
+    const one = sql`publication_id = ${publishedId} and kind = 'tranches' and key = ${victim!.key}`;
+    await tamperRows(sql`update published_figure_rows set data = jsonb_set(data, '{amount}', '"1.00"') where ${one}`);
+    expect((await leader().figures.compare({ id: publishedId })).integrity).toEqual({ content: false, audit: true });
+    await tamperRows(sql`update published_figure_rows set data = ${victim!.data}::jsonb where ${one}`);
+    expect(await content()).toBe(true);
+    await tamperRows(sql`delete from published_figure_rows where ${one}`);
+    expect([await rowCount(), await content()]).toEqual([storedRows - 1, false]);
+    await t.asOwner((db) => db.execute(sql`insert into published_figure_rows (publication_id, kind, key, data) values (${publishedId}, 'tranches', ${victim!.key}, ${victim!.data}::jsonb)`));
+    expect(await content()).toBe(true);
+
     await tamper(sql`update published_figures set result = jsonb_set(result, '{domestic,funds}', '"999999999.00"') where id = ${publishedId}`);
     let cmp = await leader().figures.compare({ id: publishedId });
     expect(cmp.integrity).toEqual({ content: false, audit: true });
     expect(cmp.intact).toBe(false);
     // … and recomputes the hash so that the content matches it: the audit entry still disagrees
     const [p] = await t.db.select().from(publishedFigures).where(eq(publishedFigures.id, publishedId));
-    const forged = publicationHash({ definitionVersion: p!.definitionVersion, params: p!.params, result: p!.result, rows: p!.rows, asOf: p!.asOf.toISOString() });
+    const forged = publicationHash({ definitionVersion: p!.definitionVersion, params: p!.params, result: p!.result, rows: p!.rows, asOf: cmp.asOf });
     await tamper(sql`update published_figures set hash = ${forged} where id = ${publishedId}`);
     cmp = await leader().figures.compare({ id: publishedId });
     expect(cmp.integrity).toEqual({ content: true, audit: false });

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq, sql } from "drizzle-orm";
-import { auditLog, projects, settings } from "@/db/schema";
+import { auditLog, projects, settings, tranches } from "@/db/schema";
 import { createTestDb, type TTestDb } from "@/db/testing/test-db";
 import { actorOf, insertUnit, insertUser, makeProject, seedWorld, type TWorld } from "@/db/testing/factories";
 import { addDays, daysBetween, todayCN } from "@/lib/dates";
+import { FLAG_RULES } from "@/lib/flags";
 import type { TActor } from "@/server/auth/actor";
 import { digestIds } from "@/server/flags/rules";
 import { reportTranche } from "@/server/funds/tranches";
@@ -84,8 +85,15 @@ describe("backdated (突击上报)", () => {
     const during = await report(staff, p.id, "2025-11-20", "2025-12-08T02:00:00Z"); // 18 days: not late
     await lockPeriod(t.db, w.actors.provinceLeader, { unit: "LOCK-C", kind: "month", year: 2025, n: 11 }, new Date("2025-12-10T00:00:00Z"));
 
+    // recorded late and after the lock (written behind the guard's back): one flag, not two
+    const [lateAfter] = await t.db
+      .insert(tranches)
+      .values({ projectId: p.id, amount: "5", arrivedOn: "2025-11-02", status: "pending", reportedAt: new Date("2026-01-10T02:00:00Z") })
+      .returning();
+
     const mine = (await flagsOf(w.actors.provinceLeader, "backdated")).filter((f) => f.projectId === p.id);
-    expect(mine.map((f) => f.key)).toEqual([`backdated:${during.id}`]);
+    expect(mine.map((f) => f.key)).toEqual([`backdated:${during.id}`, `backdated:${lateAfter!.id}`]);
+    expect(mine[1]!.rule === "backdated" && mine[1]!.detail).toMatchObject({ late: true, days: 69, lock: { periodStart: "2025-11-01" } });
     const d = mine[0]!.rule === "backdated" ? mine[0]!.detail : null;
     expect(d).toMatchObject({ late: false, days: 18, lock: { kind: "month", periodStart: "2025-11-01", periodEnd: "2025-11-30" } });
     // the lock it names is the first one (since reopened), not the relock after the report
@@ -141,6 +149,10 @@ describe("duplicate_evidence", () => {
     expect(f.rule === "duplicate_evidence" && f.detail).toMatchObject({ evidenceNo: "YH-2026-0777", total: 2, outsideCount: 0 });
     expect(f.rule === "duplicate_evidence" && f.detail.tranches.map((r) => r.unitName).sort()).toEqual(["大连市", "沈阳市"]);
     expect(all.filter((x) => x.rows.includes(t3.id))).toEqual([]);
+    // a unit filter keeps it where one of its tranches is, listed under that unit's project
+    const inShenyang = (await flagsOf(w.actors.provinceLeader, "duplicate_evidence", { unit: "210100" })).filter((x) => x.key === f.key);
+    expect(inShenyang.map((x) => x.projectId)).toEqual([sy.id]);
+    expect((await flagsOf(w.actors.provinceLeader, "duplicate_evidence", { unit: "210600" })).some((x) => x.key === f.key)).toBe(false);
     // the project page reads only the groups touching its project, and finds the same flag
     const onPage = (await api(w.actors.provinceLeader).flags.forProject({ projectId: sy.id })).filter((x) => x.rule === "duplicate_evidence");
     expect(onPage.map((x) => x.key)).toEqual([f.key]);
@@ -356,18 +368,44 @@ describe("review", () => {
     const [first] = await flagsOf(w.actors.dalianLeader, "over_signed", { projectId: p.id });
     await leader.flags.review({ key: first!.key, note: "签约后追加投资，补充协议已备案" });
     expect((await flagsOf(w.actors.dalianLeader, "over_signed", { projectId: p.id }))[0]!.review).not.toBeNull();
+    // counted and filtered as reviewed, for the project and across the scope
+    const keys = async (status: "open" | "reviewed", more: Record<string, unknown> = { projectId: p.id }) =>
+      (await leader.flags.list({ rule: "over_signed", status, pageSize: 200, ...more })).rows.map((f) => f.key);
+    expect(await keys("reviewed")).toEqual([first!.key]);
+    expect(await keys("open")).toEqual([]);
+    expect(await keys("reviewed", {})).toContain(first!.key);
+    expect((await leader.flags.list({ projectId: p.id })).counts.over_signed).toEqual({ open: 0, reviewed: 1 });
     const b = await staff.funds.report({ projectId: p.id, amount: "5000", arrivedOn: "2026-03-02" });
     await leader.funds.verify({ id: b.id, version: b.version, decision: "verify" });
     const [now, ...rest] = await flagsOf(w.actors.dalianLeader, "over_signed", { projectId: p.id });
     expect(rest).toEqual([]);
     expect(now!.key).not.toBe(first!.key);
     expect(now!.review).toBeNull();
+    expect(await keys("open")).toEqual([now!.key]);
+    expect((await leader.flags.list({ projectId: p.id })).counts.over_signed).toEqual({ open: 1, reviewed: 0 });
   });
 
   it("answers a missing note in the user's language", async () => {
     const res = await httpCall(t.db, w.actors.dalianLeader, "zh-CN", "flags.review", { key: "backdated:x", note: "" });
     expect(res.status).toBe(400);
     expect((res.error!.data.fields as Record<string, string>).note).toBe("请填写核查说明（至少 2 个字）");
+  });
+});
+
+describe("paging", () => {
+  it("lists every rule in rule order, newest first, then by key; pages of 7 give the same list", async () => {
+    const p = await signed(w.actors.dalianStaff, { skipNegotiation: true }); // skipped_stage, and 三未 by now
+    await report(w.actors.dalianStaff, p.id, "2026-02-02", "2026-06-01T02:00:00Z"); // backdated
+    const leader = api(w.actors.dalianLeader);
+    const all = await leader.flags.list({ status: "all", pageSize: 200 });
+    expect(all.total).toBe(all.rows.length);
+    expect(new Set(all.rows.map((f) => f.rule)).size).toBeGreaterThanOrEqual(3);
+    const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    const sorted = [...all.rows].sort((a, b) => FLAG_RULES.indexOf(a.rule) - FLAG_RULES.indexOf(b.rule) || cmp(b.on, a.on) || cmp(a.key, b.key));
+    expect(all.rows.map((f) => f.key)).toEqual(sorted.map((f) => f.key));
+    const paged: string[] = [];
+    for (let page = 1; (page - 1) * 7 < all.total; page++) paged.push(...(await leader.flags.list({ status: "all", pageSize: 7, page })).rows.map((f) => f.key));
+    expect(paged).toEqual(all.rows.map((f) => f.key));
   });
 });
 
@@ -394,6 +432,14 @@ describe("scale", () => {
       expect(first.rows[0]!.on).toBe("2026-01-24");
       expect(last.rows.at(-1)!.on).toBe("2026-01-05");
       expect((await leader.flags.list({ rule: "backdated", status: "all", pageSize: 200, page: 331 })).rows).toEqual([]);
+      // deep in the list, a page across two rules: the last backdated flags, then the next rules'
+      const others = (await Promise.all(FLAG_RULES.filter((r) => r !== "backdated").map((rule) => leader.flags.list({ rule, status: "all", pageSize: 200 })))).flatMap((l) => l.rows);
+      expect(others.length).toBeGreaterThan(0);
+      const across = await leader.flags.list({ status: "all", pageSize: 199, page: 332 }); // from 65,869
+      expect(across.rows.map((f) => f.key)).toEqual([...last.rows.slice(69), ...others].slice(0, 199).map((f) => f.key));
+      expect(across.total).toBe(66000 + others.length);
+      const beyond = await leader.flags.list({ status: "all", pageSize: 50, page: 1321 }); // from 66,000: past every backdated flag
+      expect(beyond.rows.map((f) => f.key)).toEqual(others.slice(0, 50).map((f) => f.key));
       await leader.flags.review({ key: last.rows[0]!.key, note: "抽查：银行进账单已核对" });
       expect((await leader.flags.list({ rule: "backdated", status: "reviewed" })).total).toBe(1);
       expect((await leader.flags.list({ status: "open", pageSize: 1 })).counts.backdated.open).toBe(65999);

@@ -22,6 +22,7 @@ beforeEach(() => {
   env = { ...process.env };
   process.env.NEXTAUTH_SECRET = SECRET;
   delete process.env.NEXTAUTH_URL;
+  delete process.env.TRUST_PROXY;
   getActor.mockClear();
 });
 afterEach(() => {
@@ -151,16 +152,29 @@ describe("Origin on every state-changing route", () => {
   const ctx = { params: Promise.resolve({ trancheId: "00000000-0000-4000-8000-000000000001", trpc: "me.setLocale", fileId: "x" }) };
   const mutating = Object.entries(ROUTES).filter(([f, r]) => r.methods.some((m) => m !== "GET") && !f.includes("[...nextauth]"));
 
+  type TCase = [string, Record<string, string>, number | "passes", { NEXTAUTH_URL?: string; TRUST_PROXY?: string }?];
+  // behind a proxy terminating TLS that sends no X-Forwarded-Proto (nginx's default): Next's server
+  // fills in `http` from the proxy's connection; NEXTAUTH_URL says where users really are
+  const behindTls = { NEXTAUTH_URL: "https://zs.example.gov.cn" };
+  const viaProxy = { host: "zs.example.gov.cn", "x-forwarded-proto": "http" };
+  const CASES: TCase[] = [
+    ["cross-site", { host: "localhost:3000", origin: "https://evil.example" }, 403],
+    ["cross-site referer", { host: "localhost:3000", referer: "https://evil.example/page" }, 403],
+    ["look-alike host", { host: "localhost:3000", origin: "http://localhost:3000.evil.example" }, 403],
+    ["no origin", { host: "localhost:3000" }, 403],
+    ["same origin", { host: "localhost:3000", origin: "http://localhost:3000" }, "passes"],
+    ["forwarded host without TRUST_PROXY", { host: "localhost:3000", "x-forwarded-host": "evil.example", origin: "http://evil.example" }, 403],
+    ["https site behind a TLS proxy (NEXTAUTH_URL)", { ...viaProxy, origin: "https://zs.example.gov.cn" }, "passes", behindTls],
+    ["plain http page, NEXTAUTH_URL https", { ...viaProxy, origin: "http://zs.example.gov.cn" }, 403, behindTls],
+    ["another site, NEXTAUTH_URL https", { ...viaProxy, origin: "https://evil.example" }, 403, behindTls],
+    ["the request's own origin, NEXTAUTH_URL another", { host: "localhost:3000", origin: "http://localhost:3000" }, 403, behindTls],
+  ];
+
   it.each(mutating)("%s refuses a write from another site, or with no Origin, before looking at the session", async (file, r) => {
     const mod = (await import(path.join(process.cwd(), file))) as Record<string, (req: Request, c: unknown) => Promise<Response>>;
-    const cases: Array<[string, Record<string, string>, number | "passes"]> = [
-      ["cross-site", { host: "localhost:3000", origin: "https://evil.example" }, 403],
-      ["cross-site referer", { host: "localhost:3000", referer: "https://evil.example/page" }, 403],
-      ["look-alike host", { host: "localhost:3000", origin: "http://localhost:3000.evil.example" }, 403],
-      ["no origin", { host: "localhost:3000" }, 403],
-      ["same origin", { host: "localhost:3000", origin: "http://localhost:3000" }, "passes"],
-    ];
-    for (const [label, headers, expected] of cases) {
+    for (const [label, headers, expected, env = {}] of CASES) {
+      delete process.env.NEXTAUTH_URL;
+      Object.assign(process.env, env);
       getActor.mockClear();
       const res = await mod.POST!(new Request(r.url, { method: "POST", headers: { ...r.headers, ...headers }, body: r.body!() }), ctx);
       if (expected === "passes") {
@@ -173,9 +187,17 @@ describe("Origin on every state-changing route", () => {
     }
   });
 
-  it("isSameOrigin compares hosts exactly", () => {
-    const req = (h: Record<string, string>) => new Request("http://localhost:3000/x", { method: "POST", headers: h });
-    expect(isSameOrigin(req({ host: "zs.gov.cn", "x-forwarded-proto": "https", origin: "https://zs.gov.cn" }))).toBe(true); // scheme too: tests/security/same-origin.test.ts
+  it("isSameOrigin compares hosts exactly (and reads NEXTAUTH_URL and TRUST_PROXY from the environment)", () => {
+    const req = (h: Record<string, string>) => new Request("https://zs.gov.cn/x", { method: "POST", headers: h });
+    expect(isSameOrigin(req({ host: "zs.gov.cn", origin: "https://zs.gov.cn" }))).toBe(true); // scheme too: tests/security/same-origin.test.ts
+    expect(isSameOrigin(req({ host: "app:3000", "x-forwarded-host": "zs.gov.cn", origin: "https://zs.gov.cn" }))).toBe(false);
+    process.env.TRUST_PROXY = "1";
+    expect(isSameOrigin(req({ host: "app:3000", "x-forwarded-host": "zs.gov.cn", origin: "https://zs.gov.cn" }))).toBe(true);
+    process.env.NEXTAUTH_URL = "https://zs.example.gov.cn";
+    expect(isSameOrigin(req({ host: "app:3000", "x-forwarded-host": "zs.gov.cn", origin: "https://zs.gov.cn" }))).toBe(false);
+    expect(isSameOrigin(req({ host: "app:3000", origin: "https://zs.example.gov.cn" }))).toBe(true);
+    delete process.env.NEXTAUTH_URL;
+    delete process.env.TRUST_PROXY;
     expect(isSameOrigin(req({ host: "zs.gov.cn", origin: "https://zs.gov.cn.evil.cn" }))).toBe(false);
     expect(isSameOrigin(req({ host: "zs.gov.cn", origin: "null" }))).toBe(false);
     expect(isSameOrigin(req({ host: "zs.gov.cn" }))).toBe(false);

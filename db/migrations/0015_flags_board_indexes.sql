@@ -1,0 +1,2 @@
+CREATE INDEX "tranches_verified_amount_idx" ON "tranches" USING btree ("project_id","amount") WHERE "tranches"."status" = 'verified';--> statement-breakpoint
+CREATE INDEX "projects_board_idx" ON "projects" USING btree ("stage","stage_since","code") WHERE "projects"."deleted_at" is null;

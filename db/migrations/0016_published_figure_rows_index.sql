@@ -1,0 +1,2 @@
+ALTER TABLE "published_figure_rows" DROP CONSTRAINT "published_figure_rows_publication_id_kind_key_pk";--> statement-breakpoint
+CREATE INDEX "published_figure_rows_publication_idx" ON "published_figure_rows" USING btree ("publication_id");
