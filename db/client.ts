@@ -99,6 +99,7 @@ export async function openPglite(dataDir?: string, opts: { loadDataDir?: Blob | 
     });
     // PGlite is one session (as superuser): after migrating, the whole session works as the app role
     if (opts.as !== "owner") await client.exec(`SET ROLE ${APP_ROLE}`);
+    await client.exec(`SET default_transaction_isolation = 'read committed'`);
     return {
       db: db as unknown as Db,
       kind: "pglite",
@@ -134,13 +135,15 @@ export async function openPostgres(url: string, { max = 10, as = "app", ownerUrl
     await migrationClient.end();
   }
   if (as === "owner") {
-    const client = postgres(ownerUrl, { max, onnotice: () => {} });
+    const client = postgres(ownerUrl, { max, onnotice: () => {}, connection: { default_transaction_isolation: "read committed" } });
     return { db: drizzle({ client, schema }) as unknown as Db, kind: "postgres", close: () => client.end() };
   }
   // `role` as a startup parameter: every pooled connection starts as the app role (RESET ROLE
   // returns to it). Checked once here, so that a login that may not switch to it (PostgreSQL 16+:
   // a membership without SET) stops the start with the fix, not every request with an error.
-  const client = postgres(url, { max, onnotice: () => {}, connection: { role: APP_ROLE } });
+  // Read committed whatever the database's default: the audit chain's trigger must see the latest
+  // entry, and refuses to append under REPEATABLE READ / SERIALIZABLE (migration 0011).
+  const client = postgres(url, { max, onnotice: () => {}, connection: { role: APP_ROLE, default_transaction_isolation: "read committed" } });
   try {
     const [me] = await client<Array<{ user: string }>>`select current_user as user`;
     if (me?.user !== APP_ROLE) throw new NotAppRoleError(`the database connections work as "${me?.user}", not ${APP_ROLE}: something in between (a pooler) drops the role startup parameter`);

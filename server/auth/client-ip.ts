@@ -1,4 +1,5 @@
 import { isIP } from "node:net";
+import { trustedProxyHops } from "@/server/lib/http";
 
 type THeaders = Headers | Record<string, string | string[] | undefined>;
 
@@ -31,7 +32,7 @@ export function normalizeIp(raw: string | null | undefined): string | null {
  * regardless — put the app behind a proxy and set TRUST_PROXY for a firm per-IP limit).
  */
 export function clientIp(headers: THeaders, trustProxy = process.env.TRUST_PROXY): string | null {
-  const hops = trustProxy === "true" ? 1 : Math.max(0, Math.trunc(Number(trustProxy ?? 0)) || 0);
+  const hops = trustedProxyHops(trustProxy);
   const list = (header(headers, "x-forwarded-for") ?? "")
     .split(",")
     .map((s) => s.trim())

@@ -8,6 +8,7 @@ import { dec } from "@/lib/money";
 import { COUNTRIES, PROVINCES } from "@/lib/regions";
 import type { TActor } from "@/server/auth/actor";
 import { translate, type TLocale } from "@/server/lib/i18n";
+import { uuidArray } from "@/server/lib/sql";
 import { projectFilterWhere, ZProjectFilters, type TProjectFilters } from "@/server/projects/find-projects";
 import { getSettings } from "@/server/settings/settings";
 import { isMajorSql } from "@/server/projects/project-scope";
@@ -65,12 +66,12 @@ export async function* projectBatches(db: Db, actor: Pick<TActor, "unitPath">, f
           negotiation: sql<string | null>`(min(${stageEvents.businessDate}) filter (where ${stageEvents.toStage} = 'negotiation'))::text`,
         })
         .from(stageEvents)
-        .where(sql`${stageEvents.projectId} = any(${`{${ids.join(",")}}`}::uuid[])`)
+        .where(sql`${stageEvents.projectId} = any(${uuidArray(ids)})`)
         .groupBy(stageEvents.projectId),
       db
         .select({ projectId: tranches.projectId, sum: sql<string>`sum(${tranches.amount})::text` })
         .from(tranches)
-        .where(and(sql`${tranches.projectId} = any(${`{${ids.join(",")}}`}::uuid[])`, eq(tranches.status, "verified")))
+        .where(and(sql`${tranches.projectId} = any(${uuidArray(ids)})`, eq(tranches.status, "verified")))
         .groupBy(tranches.projectId),
     ]);
     const dateOf = new Map(dates.map((d) => [d.projectId, d]));

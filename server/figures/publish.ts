@@ -316,7 +316,8 @@ export async function comparePublished(db: Db, actor: Pick<TActor, "unitPath">, 
   const wanted = new Map<string, Set<string>>();
   for (const d of revised) for (const [type, eid] of entitiesOf(d)) (wanted.get(type) ?? wanted.set(type, new Set()).get(type)!).add(eid);
   // what changed since: the entries after the snapshot's head (records without one: after publishing)
-  const since = p.auditHeadSeq === null ? gt(auditLog.at, p.publishedAt) : gt(auditLog.seq, p.auditHeadSeq);
+  // (a new record published on an empty log has head 0, as its moment says)
+  const since = moment.auditSeq === null ? gt(auditLog.at, p.publishedAt) : gt(auditLog.seq, moment.auditSeq);
   const changes: TChangeEntry[] = wanted.size
     ? await db
         .select({ seq: auditLog.seq, entityType: auditLog.entityType, entityId: auditLog.entityId, action: auditLog.action, at: auditLog.at, actorName: users.name, before: auditLog.before, after: auditLog.after })

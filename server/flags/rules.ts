@@ -31,6 +31,8 @@ import { flagKey, groupRepeatSignings, overSigned, threeNotItems, type TFlagRule
 import { skippedStages } from "@/lib/stage-rules";
 import type { TSettings } from "@/server/settings/settings";
 import { isThreeNotSql, threeNotColumns } from "./three-not";
+import { isUuid, textArray, uuidArray } from "@/server/lib/sql";
+export { isUuid, textArray, uuidArray };
 
 export type TFlagDetails = {
   backdated: {
@@ -125,18 +127,6 @@ export type TFlagMemberRow = {
 };
 export const MEMBER_COLUMNS = sql.raw(`rule text, key text, on_date text, ord int, project_id text, project_code text, project_name text,
   unit_id text, unit_name text, unit_path text, project_ids jsonb, row_ids jsonb, detail jsonb`);
-
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (s: string) => UUID_RE.test(s);
-
-/** One array parameter (never one parameter per id: PostgreSQL binds at most 65,535). */
-export function uuidArray(ids: readonly string[], type: "uuid" | "text" = "uuid"): SQL {
-  if (!ids.every(isUuid)) throw new Error("uuidArray: not a uuid");
-  return sql`${`{${ids.join(",")}}`}::${sql.raw(type)}[]`;
-}
-
-/** Strings as one text[] parameter (each element quoted and escaped for the array literal). */
-export const textArray = (values: readonly string[]): SQL => sql`${`{${values.map((v) => `"${v.replace(/["\\]/g, "\\$&")}"`).join(",")}}`}::text[]`;
 
 const STAGE_ARRAY = sql.raw(`array[${STAGES.map((s) => `'${s}'`).join(",")}]::text[]`);
 /** A timestamptz as an ISO string: both drivers read it the same way. */

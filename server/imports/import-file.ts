@@ -5,7 +5,7 @@
 // with the version read while planning: a row changed by someone else meanwhile refuses the file.
 import { and, asc, eq, inArray, isNull, like, or, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { pgErrorCode } from "@/db/client";
+import { pgErrorCode, queryRows } from "@/db/client";
 import { investors, projects, stageEvents, targets, tranches, units, users } from "@/db/schema";
 import { isValidCreditCode, normalizeCreditCode } from "@/lib/credit-code";
 import { currencyOf, type TCapitalType, type TOriginClass, type TStage, type TStatus, type TTargetMetric, type TUnitKind } from "@/lib/domain";
@@ -21,6 +21,7 @@ import { can } from "@/server/auth/permissions";
 import { subtreePattern } from "@/server/auth/scope";
 import { dbNow, writeAudit } from "@/server/audit/write-audit";
 import { AppError, type TMessage } from "@/server/lib/errors";
+import { textArray } from "@/server/lib/sql";
 import { updateVersioned } from "@/server/lib/versioned-update";
 import { ZProjectCode } from "@/server/projects/project-fields";
 import { investorVisible } from "@/server/investors/investors";
@@ -747,7 +748,15 @@ async function planTranches(db: Db, actor: TActor, rows: TRowReader[], label: (k
   // keyed by evidence number across all projects, or by project + date + amount where it is blank
   // evidence numbers compare as the duplicate-evidence flag compares them (tranches.evidence_key:
   // trimmed, NFKC, lower case), through its index
-  const evidenceKeys = [...new Set(rows.map((r) => evidenceKeyOf(evidenceOf(r))).filter((x): x is string => !!x))];
+  const evidenceNos = [...new Set(rows.map(evidenceOf).filter((x): x is string => !!x))];
+  // the database's own tranche_evidence_key() (migration 0009), so both sides normalise alike
+  const keyOf = new Map(
+    evidenceNos.length
+      ? (await queryRows<{ v: string; k: string | null }>(db, sql`select v, tranche_evidence_key(v) as k from unnest(${textArray(evidenceNos)}) v`)).map((x) => [x.v, x.k])
+      : [],
+  );
+  const evidenceKeyOf = (evidenceNo: string | null) => (evidenceNo && keyOf.get(evidenceNo)) || null;
+  const evidenceKeys = [...new Set([...keyOf.values()].filter((x): x is string => !!x))];
   const [ofProjects, withEvidence] = await Promise.all([
     found.length ? db.select().from(tranches).where(inArray(tranches.projectId, found.map((f) => f.p.id))) : [],
     evidenceKeys.length
@@ -893,8 +902,6 @@ async function planTranches(db: Db, actor: TActor, rows: TRowReader[], label: (k
 }
 
 const evidenceOf = (r: TRowReader) => r.get("evidence_no").slice(0, 60) || null;
-/** tranche_evidence_key() of migration 0009, in TypeScript: trimmed, NFKC, lower case. */
-const evidenceKeyOf = (evidenceNo: string | null) => evidenceNo?.normalize("NFKC").trim().toLowerCase() || null;
 
 function groupBy<T>(items: T[], key: (t: T) => string) {
   const out = new Map<string, T[]>();

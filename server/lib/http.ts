@@ -1,5 +1,8 @@
 const first = (v: string | null) => v?.split(",")[0]?.trim().toLowerCase() || null;
-const trustsProxy = (v: string | undefined) => v === "true" || Math.trunc(Number(v ?? 0)) >= 1; // as server/auth/client-ip.ts
+
+/** TRUST_PROXY: how many reverse proxies of ours stand in front (`true` = 1); 0 without it. */
+export const trustedProxyHops = (v: string | undefined = process.env.TRUST_PROXY) => (v === "true" ? 1 : Math.max(0, Math.trunc(Number(v ?? 0)) || 0));
+const trustsProxy = (v: string | undefined) => trustedProxyHops(v) >= 1;
 
 /** `scheme://host[:port]` normalised (lower case, no default port), or null. */
 function originOf(url: string): string | null {
@@ -9,6 +12,13 @@ function originOf(url: string): string | null {
   } catch {
     return null;
   }
+}
+
+/** Why NEXTAUTH_URL cannot serve as this server's origin, or null when it can (or is unset). */
+export function nextAuthUrlProblem(value = process.env.NEXTAUTH_URL): string | null {
+  if (!value) return null;
+  const o = originOf(value);
+  return o && /^https?:/.test(o) ? null : `NEXTAUTH_URL "${value}" is not an http(s) URL such as https://zs.example.gov.cn: every write would be refused`;
 }
 
 /**

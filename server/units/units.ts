@@ -10,6 +10,7 @@ import { reclassifyProject } from "@/server/investors/investors";
 import { codesFromPath, deriveOriginClass } from "@/lib/origin-class";
 import { assertUnlocked, projectFigureDates, type TLockTarget } from "@/server/locks/assert-unlocked";
 import { invalid, notFound } from "@/server/lib/errors";
+import { isUuid } from "@/server/lib/sql";
 import { updateVersioned, ZVersion } from "@/server/lib/versioned-update";
 
 export type TUnit = typeof units.$inferSelect & { depth: number };
@@ -28,11 +29,11 @@ export async function findUnits(db: Db, actor: Pick<TActor, "unitPath">): Promis
 
 /** One unit in scope, by id or code; out of scope behaves as missing. */
 export async function getUnit(db: Db, actor: Pick<TActor, "unitPath">, idOrCode: string): Promise<TUnit> {
-  const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrCode);
+  const byId = isUuid(idOrCode);
   const [row] = await db
     .select()
     .from(units)
-    .where(and(isUuid ? eq(units.id, idOrCode) : eq(units.code, idOrCode), like(units.path, subtreePattern(actor.unitPath))));
+    .where(and(byId ? eq(units.id, idOrCode) : eq(units.code, idOrCode), like(units.path, subtreePattern(actor.unitPath))));
   if (!row) throw notFound("unit");
   return withDepth(row);
 }

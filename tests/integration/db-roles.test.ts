@@ -17,6 +17,7 @@ import { sql } from "drizzle-orm";
 import { MIGRATIONS_FOLDER, openFromEnv, openPostgres, queryRows, type DbHandle } from "@/db/client";
 import { DatabaseSetupError, errorText, explainMigrationFailure } from "@/db/setup-errors";
 import { withDatabase } from "@/db/testing/test-db";
+import { writeAudit } from "@/server/audit/write-audit";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "zt-roles-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -124,6 +125,23 @@ describe.skipIf(!pgUrl)("on PostgreSQL: logins that are not superusers", () => {
       for (const d of made.dbs) await q.unsafe(`DROP DATABASE IF EXISTS ${d} WITH (FORCE)`);
       for (const r of made.roles) await q.unsafe(`DROP ROLE IF EXISTS ${r}`);
     });
+  });
+
+  it("audited writes work on a database whose default isolation is REPEATABLE READ: the app's connections read committed", { timeout: 120_000 }, async () => {
+    // regression: a DBA's `ALTER DATABASE … SET default_transaction_isolation` made the chain
+    // trigger (0011) refuse every write
+    const db = `zt_t_iso_${suffix}`;
+    made.dbs.push(db);
+    await admin((q) => q.unsafe(`CREATE DATABASE ${db}`));
+    await admin((q) => q.unsafe(`ALTER DATABASE ${db} SET default_transaction_isolation = 'repeatable read'`));
+    const h = await openPostgres(withDatabase(pgUrl!, db), { max: 2 });
+    try {
+      await h.db.transaction((tx) => writeAudit(tx, { actorId: null, action: "test.isolation", entityType: "installation", entityId: "default" }));
+      const [row] = await queryRows<{ i: string }>(h.db, sql`select current_setting('transaction_isolation') as i`);
+      expect(row!.i).toBe("read committed");
+    } finally {
+      await h.close();
+    }
   });
 
   it("an owner without CREATEROLE: told to ask for the grant (zt_app exists on the server); with it, the app works as zt_app", { timeout: 120_000 }, async () => {

@@ -4,7 +4,7 @@
 // TRUST_PROXY, and behind a proxy terminating TLS without sending X-Forwarded-Proto (nginx's
 // default: Next fills in `http`) every write from the https site was refused, NEXTAUTH_URL or not.
 import { describe, expect, it } from "vitest";
-import { expectedOrigin, isSameOrigin } from "@/server/lib/http";
+import { expectedOrigin, isSameOrigin, nextAuthUrlProblem, trustedProxyHops } from "@/server/lib/http";
 
 const req = (headers: Record<string, string>, url = "http://localhost:3000/api/trpc/x") => new Request(url, { method: "POST", headers });
 const NONE = {};
@@ -72,5 +72,18 @@ describe("without NEXTAUTH_URL: the request's own origin", () => {
     expect(isSameOrigin(req({ ...h, origin: "null" }, url), NONE)).toBe(false);
     expect(isSameOrigin(req(h, url), NONE)).toBe(false);
     expect(isSameOrigin(req({ origin: "https://zs.gov.cn" }, url), NONE)).toBe(false); // no Host
+  });
+});
+
+describe("NEXTAUTH_URL is checked at start-up", () => {
+  it("an http(s) URL passes; a bare host or another scheme stops the start with the reason", () => {
+    expect(nextAuthUrlProblem(undefined)).toBeNull();
+    expect(nextAuthUrlProblem("https://zs.example.gov.cn")).toBeNull();
+    expect(nextAuthUrlProblem("http://localhost:3000")).toBeNull();
+    expect(nextAuthUrlProblem("zs.example.gov.cn")).toMatch(/not an http\(s\) URL/);
+    expect(nextAuthUrlProblem("ftp://zs.example.gov.cn")).toMatch(/every write would be refused/);
+  });
+  it("TRUST_PROXY is read the same way for the client address and the origin", () => {
+    expect([undefined, "", "0", "true", "1", "2", "x", "-3"].map((v) => trustedProxyHops(v))).toEqual([0, 0, 0, 1, 1, 2, 0, 0]);
   });
 });
