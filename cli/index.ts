@@ -47,14 +47,14 @@ dbCmd
   .command("seed")
   .description("load the deterministic demo data (Liaoning) into an empty database")
   .option("--seed <n>", "random seed", "20260101")
-  .option("--projects <n>", "number of projects", "480")
+  .option("--projects <n>", "projects first contacted in the demo's 3½ years (default ~590, plus those still being funded from before)")
   .option("--password <p>", "password of the demo users (default: $DEMO_PASSWORD, else generated)")
-  .action((o: { seed: string; projects: string; password?: string }) =>
+  .action((o: { seed: string; projects?: string; password?: string }) =>
     run(async () => {
       const d = await db();
       if (!(await isDatabaseEmpty(d))) throw new Error("the database already has data; demo data goes only into an empty database");
       const password = o.password ?? process.env.DEMO_PASSWORD ?? generatedPassword();
-      const summary = await seedDemo(d, { password, seed: Number(o.seed), projects: Number(o.projects) });
+      const summary = await seedDemo(d, { password, seed: Number(o.seed), projects: o.projects === undefined ? undefined : Number(o.projects) });
       out(`demo data: ${summary.projects} projects, ${summary.tranches} tranches, ${summary.investors} investors, ${summary.users} users`);
       for (const u of DEMO_LOGINS) out(`  ${u.role.padEnd(6)} ${u.email.padEnd(24)} ${u.unit}`);
       out(`  password: ${password}`);

@@ -20,7 +20,7 @@ export async function prepareDatabase() {
     password = process.env.DEMO_PASSWORD || randomBytes(9).toString("base64url");
     const weak = passwordPolicyProblem(password);
     if (weak) throw new Error(`DEMO_PASSWORD does not meet the password policy: ${translate("en", weak)} (${translate("zh-CN", weak)})`);
-    say("[start] empty database: loading the demo data (Liaoning, ~480 projects) …");
+    say("[start] empty database: loading the demo data (Liaoning, ~680 projects) …");
     const summary = await seedDemo(db, { password });
     say(`[start] demo data loaded: ${summary.projects} projects, ${summary.tranches} tranches, ${summary.users} users`);
   }

@@ -156,7 +156,7 @@ describe("exports of projects", () => {
       setTimeout(() => sink.destroy(), 50);
       return sink;
     };
-    const within = <T,>(p: Promise<T>) => Promise.race([p, new Promise<"hung">((r) => setTimeout(() => r("hung"), 3000))]);
+    const within = <T,>(p: Promise<T>) => Promise.race([p, new Promise<"hung">((r) => setTimeout(() => r("hung"), 10_000))]);
     expect(await within(writeProjectsCsv(t.db, w.actors.dalianLeader, { unit: "210200" }, "zh-CN", stalled()))).not.toBe("hung");
     expect(await within(writeStageReportCsv(t.db, w.actors.dalianLeader, { unit: "210200" }, "zh-CN", stalled()))).not.toBe("hung");
     expect(await within(writeProjectsXlsx(t.db, w.actors.dalianLeader, { unit: "210200" }, "zh-CN", stalled(), { stageReport: true }))).not.toBe("hung");

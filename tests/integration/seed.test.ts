@@ -1,17 +1,24 @@
 // The demo data a fresh installation starts with (README "Start it"): the unit tree of Liaoning,
 // a pipeline in every stage and status with its history, funds, follow-ups and targets, and the
-// README's demo sign-ins. Then the start-up step that loads it into an empty embedded database.
+// README's demo sign-ins; figures that look like a real province's on any day. Then the start-up
+// step that loads it into an empty embedded database.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { count, eq } from "drizzle-orm";
+import { and, count, eq, inArray, lt, ne, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import * as s from "@/db/schema";
 import { DEMO_LOGINS, seedDemo } from "@/db/seed/demo";
+import { actorOf } from "@/db/testing/factories";
 import { createTestDb, type TTestDb } from "@/db/testing/test-db";
-import { todayCN } from "@/lib/dates";
+import { addDays, daysBetween, todayCN } from "@/lib/dates";
 import { STAGES, STATUSES } from "@/lib/domain";
+import { dec } from "@/lib/money";
+import type { TActor } from "@/server/auth/actor";
 import { authenticate, loadActor } from "@/server/auth/authenticate";
+import { computeHeadline } from "@/server/figures/headline";
+import { isStaleSql, quietSinceSql } from "@/server/projects/project-scope";
+import { getSettings } from "@/server/settings/settings";
 
 const PASSWORD = "Demo-seed-2026";
 // GB/T 2260: the province and its 14 prefecture-level cities
@@ -119,6 +126,94 @@ describe("seedDemo", () => {
       expect([actor!.role, actor!.unitCode]).toEqual([l.role, l.unit]);
       expect(await authenticate(t.db, l.email, "not-the-demo-password", { ip: "192.0.2.11" })).toBeNull();
     }
+  });
+});
+
+// What a leader sees on the dashboard must look like a real province's figures, on any day: the
+// demo is generated relative to `today`, so two days in different years must both pass (days
+// gone by: last year's figures are published as of the database clock).
+describe.each(["2025-12-01", "2026-03-15"])("the demo's figures as of %s", (today) => {
+  const year = Number(today.slice(0, 4));
+  let d: TTestDb;
+  let leader: TActor;
+  beforeAll(async () => {
+    d = await createTestDb();
+    await seedDemo(d.db, { password: PASSWORD, today });
+    const [row] = await d.db.select({ id: s.users.id }).from(s.users).where(eq(s.users.email, "leader@zs.example"));
+    leader = await actorOf(d.db, row!.id);
+  }, 300_000);
+  afterAll(() => d?.close());
+
+  const pct = (v: string | null) => (v === null ? null : Number(v));
+  const periods = { "last year": { from: `${year - 1}-01-01`, to: `${year - 1}-12-31` }, "this year to date": { from: `${year}-01-01`, to: today } };
+
+  it.each(Object.keys(periods) as (keyof typeof periods)[])("%s: the province's YoY in a plausible band, no city's in the thousands", async (name) => {
+    const h = await computeHeadline(d.db, leader, { unit: "210000", ...periods[name] });
+    // roughly steady years with a mild growth: never the +1293 % of a pipeline that starts in the year before
+    const yoy = { domestic: pct(h.domestic.funds_yoy_pct), foreign: pct(h.foreign.funds_yoy_pct), out_of_province: pct(h.out_of_province.funds_yoy_pct), domestic_projects: pct(h.domestic.projects_yoy_pct) };
+    // foreign funds are a few dozen tranches a year, a dozen in a first quarter: a swing of half
+    // either way is what real foreign figures do over a few months; the rest stays within a third
+    const band = (k: string): [number, number] => (k === "foreign" && name === "this year to date" ? [-60, 80] : [-30, 40]);
+    for (const [k, v] of Object.entries(yoy)) {
+      expect(v, `${k} YoY`).not.toBeNull();
+      expect(v!, `${k} YoY`).toBeGreaterThanOrEqual(band(k)[0]);
+      expect(v!, `${k} YoY`).toBeLessThanOrEqual(band(k)[1]);
+    }
+    expect(h.domestic.projects, "domestic projects with funds").toBeGreaterThan(50);
+    // a city may have had nothing one year; where it had funds both years the change stays believable
+    expect(h.children).toHaveLength(14);
+    const wild = h.children.flatMap((c) =>
+      (["domestic", "foreign", "out_of_province"] as const)
+        .filter((k) => dec(c[k].prev_funds).gt(0) && dec(c[k].funds).gt(0) && Math.abs(pct(c[k].funds_yoy_pct)!) > 500)
+        .map((k) => `${c.name} ${k} ${c[k].funds_yoy_pct}%`),
+    );
+    expect(wild).toEqual([]);
+    expect(h.children.filter((c) => dec(c.domestic.funds).gt(0)).length, "cities with domestic funds").toBeGreaterThanOrEqual(13);
+  });
+
+  it("targets: last year's about met, this year's on the pace of the year elapsed", async () => {
+    const last = await computeHeadline(d.db, leader, { unit: "210000", ...periods["last year"] });
+    const now = await computeHeadline(d.db, leader, { unit: "210000", ...periods["this year to date"] });
+    for (const k of ["domestic", "foreign", "out_of_province"] as const) {
+      expect(pct(last[k].target_progress_pct), `${k} last year`).toBeGreaterThanOrEqual(90);
+      expect(pct(last[k].target_progress_pct), `${k} last year`).toBeLessThanOrEqual(110);
+      // ahead_pct: progress minus the share of the year elapsed
+      expect(Math.abs(pct(now[k].ahead_pct)!), `${k} this year, ahead of schedule`).toBeLessThanOrEqual(20);
+    }
+    expect(pct(last.signed.target_progress_pct), "signed projects last year").toBeGreaterThanOrEqual(90);
+    expect(pct(last.signed.target_progress_pct), "signed projects last year").toBeLessThanOrEqual(110);
+  });
+
+  it("old projects are closed or followed up: tens of stale ones, quiet for weeks or months rather than years", async () => {
+    const { staleDays } = await getSettings(d.db);
+    const quiet = sql<number>`(${today}::date - ${quietSinceSql})`;
+    const stale = (await d.db.select({ days: quiet }).from(s.projects).where(isStaleSql(staleDays, today))).map((x) => Number(x.days));
+    const [c] = await d.db.select({ n: count() }).from(s.projects).where(and(eq(s.projects.status, "active"), ne(s.projects.stage, "funds")));
+    const courted = c!.n;
+    expect(stale.length).toBeGreaterThanOrEqual(10);
+    expect(stale.length, `stale of ${courted} courted projects`).toBeLessThanOrEqual(courted * 0.4);
+    expect(stale.filter((x) => x <= 200).length).toBeGreaterThanOrEqual(stale.length * 0.8);
+    expect(Math.max(...stale)).toBeLessThan(730);
+    // projects still being courted a year after the first contact are few, and followed up
+    const old = await d.db
+      .select({ lastActivityOn: s.projects.lastActivityOn, stageSince: s.projects.stageSince })
+      .from(s.projects)
+      .where(and(eq(s.projects.status, "active"), inArray(s.projects.stage, ["contact", "negotiation"]), lt(s.projects.createdAt, new Date(`${addDays(today, -365)}T00:00:00+08:00`))));
+    expect(old.length).toBeLessThanOrEqual(courted * 0.15);
+    expect(old.filter((p) => [p.lastActivityOn ?? p.stageSince, p.stageSince].sort()[1]! >= addDays(today, -90)).length).toBeGreaterThanOrEqual(old.length * 0.6);
+  });
+
+  it("every year shown has about as many new projects as the next, and the first contacts go back 3½ years", async () => {
+    const rows = await d.db.select({ code: s.projects.code, createdAt: s.projects.createdAt }).from(s.projects);
+    const inYear = (y: number) => rows.filter((p) => p.code.startsWith(`LN-${y}-`)).length;
+    const perDay = (y: number) => inYear(y) / (y === year ? daysBetween(`${year}-01-01`, today) + 1 : 365);
+    for (const y of [year - 2, year - 1]) {
+      expect(inYear(y), `projects of ${y}`).toBeGreaterThan(120);
+      expect(perDay(y + 1) / perDay(y), `${y + 1} against ${y}`).toBeGreaterThan(0.8);
+      expect(perDay(y + 1) / perDay(y), `${y + 1} against ${y}`).toBeLessThan(1.3);
+    }
+    const firstContact = rows.map((p) => p.createdAt.getTime()).sort((a, b) => a - b)[0]!;
+    expect(firstContact).toBeLessThan(Date.parse(`${addDays(today, -3 * 365 - 180)}T00:00:00+08:00`));
   });
 });
 
