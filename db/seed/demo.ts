@@ -449,7 +449,8 @@ function pipeline(
   }
   const milestones: Partial<typeof s.projects.$inferInsert> = {};
   const by = (date: string) => (date <= today ? date : null);
-  if (signedOn && r.chance(0.7)) milestones.registeredOn = by(addDays(signedOn, r.int(10, 60)));
+  // a company is registered before money can arrive in its account: every funded project is
+  if (signedOn && (r.chance(0.7) || fundedOn)) milestones.registeredOn = by([addDays(signedOn, r.int(10, 60)), fundedOn ?? "9999-12-31"].sort()[0]!);
   if (milestones.registeredOn && r.chance(0.6)) milestones.constructionOn = by(addDays(milestones.registeredOn, r.int(20, 120)));
   if (milestones.constructionOn && r.chance(0.35)) milestones.productionOn = by(addDays(milestones.constructionOn, r.int(120, 360)));
   return { events, tranches, stage, status, since, signedOn, signedAmount, statusReason, fundedOn, milestones };

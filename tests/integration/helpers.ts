@@ -22,6 +22,21 @@ export async function trpcError(p: Promise<unknown>) {
  * Call a procedure over HTTP through the real fetch adapter, so the error formatter runs and the
  * answer is exactly what a browser gets (localised message, field errors, no stack).
  */
+/**
+ * The request body a tRPC client would send for `input` (superjson). superjson's own encoder
+ * recurses and gives up on inputs nested ~1,300 deep; for those the body is what any other client
+ * may send, plain JSON under `json` (a valid superjson payload), so deep inputs reach the server.
+ */
+export async function wireBody(input: unknown) {
+  const superjson = (await import("superjson")).default;
+  try {
+    return JSON.stringify(superjson.serialize(input));
+  } catch (e) {
+    if (!(e instanceof RangeError && /call stack/i.test(e.message))) throw e; // not an invalid Date, say
+    return JSON.stringify({ json: input });
+  }
+}
+
 export async function httpCall(
   db: Db,
   actor: TActor | null,
@@ -31,9 +46,8 @@ export async function httpCall(
   kind: "query" | "mutation" = "mutation",
 ) {
   const { fetchRequestHandler } = await import("@trpc/server/adapters/fetch");
-  const superjson = (await import("superjson")).default;
   const { appRouter } = await import("@/server/api/root");
-  const body = JSON.stringify(superjson.serialize(input));
+  const body = await wireBody(input);
   const url = `http://localhost/api/trpc/${path}${kind === "query" ? `?input=${encodeURIComponent(body)}` : ""}`;
   const req = new Request(url, kind === "query" ? { method: "GET" } : { method: "POST", body, headers: { "content-type": "application/json" } });
   const res = await fetchRequestHandler({ endpoint: "/api/trpc", req, router: appRouter, createContext: () => ({ db, actor, locale }) });

@@ -62,9 +62,9 @@ describe("seedDemo", () => {
     const missing = STAGES.flatMap((st) => STATUSES.map((x) => `${st}×${x}`)).filter((k) => !pairs.has(k));
     expect(missing, "stage × status pairs with no demo project").toEqual([]);
     expect(projects.filter((p) => p.status !== "active").every((p) => !!p.statusReason)).toBe(true);
-    // over two years
+    // over three years
     const starts = projects.map((p) => p.createdAt.getTime());
-    expect((Math.max(...starts) - Math.min(...starts)) / 86_400_000).toBeGreaterThan(365);
+    expect((Math.max(...starts) - Math.min(...starts)) / 86_400_000).toBeGreaterThan(3 * 365);
 
     const investors = await t.db.select({ id: s.investors.id }).from(s.investors);
     expect(investors.length).toBe(summary.investors);
@@ -93,6 +93,14 @@ describe("seedDemo", () => {
     expect(new Set(tranches.map((x) => x.status))).toEqual(new Set(["verified", "pending", "rejected"]));
     const funded = new Set((await t.db.select({ id: s.projects.id }).from(s.projects).where(eq(s.projects.stage, "funds"))).map((p) => p.id));
     expect(tranches.every((x) => funded.has(x.projectId))).toBe(true);
+    // money arrives in a registered company's account: every funded project was registered by then
+    const firstFunds = await t.db
+      .select({ code: s.projects.code, registeredOn: s.projects.registeredOn, first: sql<string>`min(${s.tranches.arrivedOn})` })
+      .from(s.projects)
+      .innerJoin(s.tranches, eq(s.tranches.projectId, s.projects.id))
+      .groupBy(s.projects.id);
+    expect(firstFunds.length).toBeGreaterThan(100);
+    expect(firstFunds.filter((p) => !p.registeredOn || p.registeredOn > p.first).map((p) => p.code), "funded before registration").toEqual([]);
     expect(await countOf(s.activities)).toBe(summary.activities);
     expect(summary.activities).toBeGreaterThan(100);
 
