@@ -54,7 +54,11 @@ dbCmd
       const d = await db();
       if (!(await isDatabaseEmpty(d))) throw new Error("the database already has data; demo data goes only into an empty database");
       const password = o.password ?? process.env.DEMO_PASSWORD ?? generatedPassword();
-      const summary = await seedDemo(d, { password, seed: Number(o.seed), projects: o.projects === undefined ? undefined : Number(o.projects) });
+      const whole = (name: string, v: string) => {
+        if (!/^\d{1,9}$/.test(v) || Number(v) < 1) throw new Error(`--${name} must be a whole number from 1, not "${v}"`);
+        return Number(v);
+      };
+      const summary = await seedDemo(d, { password, seed: whole("seed", o.seed), projects: o.projects === undefined ? undefined : whole("projects", o.projects) });
       out(`demo data: ${summary.projects} projects, ${summary.tranches} tranches, ${summary.investors} investors, ${summary.users} users`);
       for (const u of DEMO_LOGINS) out(`  ${u.role.padEnd(6)} ${u.email.padEnd(24)} ${u.unit}`);
       out(`  password: ${password}`);

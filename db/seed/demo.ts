@@ -95,18 +95,27 @@ export async function isDatabaseEmpty(db: Db) {
   return (u?.n ?? 0) === 0;
 }
 
-/** A working-hours moment on `date` (+ lag) in China time, as a UTC instant — never after `now`. */
+/**
+ * A working-hours moment on `date` (+ lag) in China time, as a UTC instant — never after `now`: a
+ * moment still to come today is moved back before `now`, but not before the start of its day (or
+ * of today, for a later day). The same draws whatever the hour the demo is loaded at, so the rows
+ * depend on the seed and `today` only.
+ */
 function clock(now: Date) {
   return (r: TRandom, date: string, lagDays = 0) => {
     const d = addDays(date, lagDays);
-    const hh = String(r.int(9, 17)).padStart(2, "0");
-    const mm = String(r.int(0, 59)).padStart(2, "0");
-    const t = new Date(Date.parse(`${d}T${hh}:${mm}:00+08:00`));
-    return t > now ? new Date(now.getTime() - r.int(5, 600) * 60_000) : t;
+    const hh = r.int(9, 17);
+    const mm = r.int(0, 59);
+    const t = Date.parse(`${d}T${String(hh).padStart(2, "0")}:${String(mm).padStart(2, "0")}:00+08:00`);
+    if (t <= now.getTime()) return new Date(t);
+    const dayStart = Date.parse(`${[d, todayCN(now)].sort()[0]}T00:00:00+08:00`);
+    return new Date(Math.max(now.getTime() - (5 + ((hh * 60 + mm) % 595)) * 60_000, dayStart));
   };
 }
 type TClock = ReturnType<typeof clock>;
 
+/** A row's two timestamps: the update never before the creation (both drawn on the same day may cross). */
+const createdAndUpdated = (createdAt: Date, updatedAt = createdAt) => ({ createdAt, updatedAt: updatedAt < createdAt ? createdAt : updatedAt });
 const roundTo = (v: ReturnType<typeof dec>, step: number) => v.div(step).round().times(step);
 /** Rounded to two significant digits (e.g. 34亿, 5.6亿, 3400万): how a bureau writes a target. */
 const roundTarget = (v: ReturnType<typeof dec>) => v.toSignificantDigits(2);
@@ -160,20 +169,25 @@ export async function seedDemo(db: Db, opts: TSeedOptions) {
     return { users: rows.users.length, projects: rows.projects.length, tranches: rows.tranches.length, investors: rows.investors.length, activities: rows.activities.length };
   });
 
-  // last year was reported: its quarters are locked province-wide (ten days after each quarter),
-  // and the provincial leader published the year's figures
+  // last year was reported: its quarters are locked province-wide ten days after each one ends
+  // (in the first days of January its fourth quarter is not yet), and the provincial leader
+  // published the year's figures
   const at = clock(now);
   const r = createRandom((opts.seed ?? 20260101) + 2);
   const [leaderRow] = await db.select({ id: s.users.id, sv: s.users.sessionVersion }).from(s.users).where(eq(s.users.email, "leader@zs.example"));
   const leader = await loadActor(db, leaderRow!.id, leaderRow!.sv);
   const lastYear = Number(today.slice(0, 4)) - 1;
-  for (const n of [1, 2, 3, 4]) {
+  for (const n of demoLockedQuarters(today)) {
     const end = quarterPeriod(lastYear, n).to;
     await lockPeriod(db, leader!, { unit: "210000", kind: "quarter", year: lastYear, n }, at(r, addDays(end, 10)));
   }
   await publishFigures(db, leader!, { unit: "210000", from: `${lastYear}-01-01`, to: `${lastYear}-12-31` });
   return summary;
 }
+
+/** Last year's quarters the demo has locked by `today`: each ten days after it ended. */
+export const demoLockedQuarters = (today: string) =>
+  [1, 2, 3, 4].filter((n) => addDays(quarterPeriod(Number(today.slice(0, 4)) - 1, n).to, 10) <= today);
 
 /** Every row of the demo installation, without touching a database (pure: the same options give the same rows). */
 export function buildDemo(opts: { seed?: number; projects?: number; today: string; now: Date; passwordHash: string }): TRows {
@@ -312,7 +326,7 @@ export function buildDemo(opts: { seed?: number; projects?: number; today: strin
       ...p.milestones,
       lastActivityOn,
       createdBy: owner.id,
-      createdAt: at(r, startedOn), updatedAt: at(r, [p.since, lastActivityOn ?? p.since].sort()[1]!),
+      ...createdAndUpdated(at(r, startedOn), at(r, [p.since, lastActivityOn ?? p.since].sort()[1]!)),
     });
   }
   ensureEveryStageAndStatus(createRandom(seed + 1), at, { ...rows, today });
@@ -484,7 +498,7 @@ function followUps(
       // most next steps due long ago were done; a few recent ones are overdue
       nextDoneAt: due && due < addDays(today, -7) && (due < addDays(today, -45) ? r.chance(0.97) : r.chance(0.6)) ? at(r, due) : null,
       createdBy: o.owner.id,
-      createdAt: at(r, d), updatedAt: at(r, d),
+      ...createdAndUpdated(at(r, d)),
     });
     d = addDays(d, funded ? r.int(150, 330) : r.int(15, 60));
   }
@@ -510,11 +524,12 @@ function ensureEveryStageAndStatus(r: TRandom, at: TClock, d: Pick<TRows, "proje
       if (!p) continue;
       const date = [addDays(lastSign.get(p.id!)!, r.int(10, 60)), d.today].sort()[0]!;
       const reason = status === "lost" ? r.pick(LOST_REASONS) : r.pick(HOLD_REASONS);
+      const recordedAt = at(r, date, 1);
       d.events.push({
         projectId: p.id!, fromStage: stage, fromStatus: "active", toStage: stage, toStatus: status, businessDate: date,
-        recordedAt: at(r, date, 1), actorId: p.ownerId, reason, note: status === "lost" ? "项目终止" : "项目暂缓推进",
+        recordedAt, actorId: p.ownerId, reason, note: status === "lost" ? "项目终止" : "项目暂缓推进",
       });
-      Object.assign(p, { status, statusReason: reason, stageSince: date, updatedAt: at(r, date, 1) });
+      Object.assign(p, { status, statusReason: reason, stageSince: date, updatedAt: recordedAt > p.updatedAt! ? recordedAt : p.updatedAt });
     }
 }
 

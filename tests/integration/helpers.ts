@@ -19,10 +19,6 @@ export async function trpcError(p: Promise<unknown>) {
 }
 
 /**
- * Call a procedure over HTTP through the real fetch adapter, so the error formatter runs and the
- * answer is exactly what a browser gets (localised message, field errors, no stack).
- */
-/**
  * The request body a tRPC client would send for `input` (superjson). superjson's own encoder
  * recurses and gives up on inputs nested ~1,300 deep; for those the body is what any other client
  * may send, plain JSON under `json` (a valid superjson payload), so deep inputs reach the server.
@@ -37,6 +33,10 @@ export async function wireBody(input: unknown) {
   }
 }
 
+/**
+ * Call a procedure over HTTP through the real fetch adapter, so the error formatter runs and the
+ * answer is exactly what a browser gets (localised message, field errors, no stack).
+ */
 export async function httpCall(
   db: Db,
   actor: TActor | null,

@@ -8,7 +8,7 @@ import path from "node:path";
 import { and, count, eq, inArray, lt, ne, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import * as s from "@/db/schema";
-import { DEMO_LOGINS, seedDemo } from "@/db/seed/demo";
+import { buildDemo, DEMO_LOGINS, demoLockedQuarters, seedDemo } from "@/db/seed/demo";
 import { actorOf } from "@/db/testing/factories";
 import { createTestDb, type TTestDb } from "@/db/testing/test-db";
 import { addDays, daysBetween, todayCN } from "@/lib/dates";
@@ -62,9 +62,6 @@ describe("seedDemo", () => {
     const missing = STAGES.flatMap((st) => STATUSES.map((x) => `${st}×${x}`)).filter((k) => !pairs.has(k));
     expect(missing, "stage × status pairs with no demo project").toEqual([]);
     expect(projects.filter((p) => p.status !== "active").every((p) => !!p.statusReason)).toBe(true);
-    // over three years
-    const starts = projects.map((p) => p.createdAt.getTime());
-    expect((Math.max(...starts) - Math.min(...starts)) / 86_400_000).toBeGreaterThan(3 * 365);
 
     const investors = await t.db.select({ id: s.investors.id }).from(s.investors);
     expect(investors.length).toBe(summary.investors);
@@ -117,8 +114,9 @@ describe("seedDemo", () => {
     // last year's quarters were reported and locked
     const locks = await t.db.select().from(s.periodLocks);
     expect(locks.filter((l) => l.kind === "quarter" && !l.reopenedAt && l.periodStart.startsWith(String(year - 1))).map((l) => l.periodStart).sort()).toEqual(
-      ["01-01", "04-01", "07-01", "10-01"].map((d) => `${year - 1}-${d}`),
+      demoLockedQuarters(todayCN()).map((n) => `${year - 1}-${["01-01", "04-01", "07-01", "10-01"][n - 1]}`),
     );
+    expect(demoLockedQuarters(todayCN()).length).toBeGreaterThanOrEqual(3);
   });
 
   it("creates the README's five demo sign-ins, each signing in with the demo password in its role and unit", async () => {
@@ -220,8 +218,49 @@ describe.each(["2025-12-01", "2026-03-15"])("the demo's figures as of %s", (toda
       expect(perDay(y + 1) / perDay(y), `${y + 1} against ${y}`).toBeGreaterThan(0.8);
       expect(perDay(y + 1) / perDay(y), `${y + 1} against ${y}`).toBeLessThan(1.3);
     }
-    const firstContact = rows.map((p) => p.createdAt.getTime()).sort((a, b) => a - b)[0]!;
-    expect(firstContact).toBeLessThan(Date.parse(`${addDays(today, -3 * 365 - 180)}T00:00:00+08:00`));
+    // every half year of the 3½ years before today has its new projects; before them come only
+    // the older ones still being funded inside those years, a minority
+    const contactedOn = rows.map((p) => todayCN(p.createdAt));
+    for (let k = 0; k < 7; k++) {
+      const [a, b] = [addDays(today, -(k + 1) * 182), addDays(today, -k * 182)];
+      expect(contactedOn.filter((x) => x > a && x <= b).length, `new projects from ${a} to ${b}`).toBeGreaterThan(50);
+    }
+    const older = contactedOn.filter((x) => x <= addDays(today, -7 * 182)).length;
+    expect(older, "projects contacted before the 3½ years").toBeGreaterThan(0);
+    expect(older, "projects contacted before the 3½ years").toBeLessThan(rows.length * 0.25);
+  });
+});
+
+describe("the demo's clock", () => {
+  const build = (today: string, now: string) => buildDemo({ today, now: new Date(now), passwordHash: "x" });
+
+  it("locks last year's quarters ten days after each, so not the fourth in the first days of January", () => {
+    expect(demoLockedQuarters("2026-01-09")).toEqual([1, 2, 3]);
+    expect(demoLockedQuarters("2026-01-10")).toEqual([1, 2, 3, 4]);
+    expect(demoLockedQuarters("2026-12-01")).toEqual([1, 2, 3, 4]);
+  });
+
+  it("loaded just after midnight on 1 January: nothing after now, nothing recorded before its day", () => {
+    const now = "2026-01-01T00:20:00+08:00";
+    const d = build("2026-01-01", now);
+    const dayStart = (date: string) => Date.parse(`${date}T00:00:00+08:00`);
+    const late = [
+      ...d.events.filter((e) => e.recordedAt!.getTime() > Date.parse(now) || e.recordedAt!.getTime() < dayStart(e.businessDate)).map((e) => `event ${e.businessDate}`),
+      ...d.tranches.filter((t) => t.reportedAt!.getTime() > Date.parse(now) || t.reportedAt!.getTime() < dayStart(t.arrivedOn)).map((t) => `tranche ${t.arrivedOn}`),
+      ...d.projects.filter((p) => p.updatedAt! < p.createdAt! || p.updatedAt!.getTime() > Date.parse(now)).map((p) => `project ${p.code}`),
+      ...d.activities.filter((a) => a.createdAt!.getTime() < dayStart(a.occurredOn) || a.createdAt!.getTime() > Date.parse(now)).map((a) => `activity ${a.occurredOn}`),
+    ];
+    expect(late).toEqual([]);
+    // a project is numbered in the year of its first contact, the day it was created
+    expect(d.projects.filter((p) => p.code.slice(3, 7) !== todayCN(p.createdAt!).slice(0, 4)).map((p) => p.code)).toEqual([]);
+  });
+
+  it("the same rows whatever the hour it is loaded at, but for moments still to come that day", () => {
+    const shape = (d: ReturnType<typeof build>) => d.projects.map((p) => [p.code, p.name, p.plannedAmount, p.stage, p.status, p.signedOn].join("|"));
+    const morning = build("2026-06-30", "2026-06-30T08:00:00+08:00");
+    const evening = build("2026-06-30", "2026-06-30T20:00:00+08:00");
+    expect(shape(morning)).toEqual(shape(evening));
+    expect(morning.tranches.map((t) => t.amount)).toEqual(evening.tranches.map((t) => t.amount));
   });
 });
 
