@@ -509,7 +509,7 @@ function followUps(
  * A small demo may miss a stage × on_hold/lost pair: for each one still absent, the first active
  * project of that stage (in creation order) quiet for ten days is put on hold or ended after its
  * last event, tranche or follow-up. A separate generator, so the rest of the demo data is the same
- * with or without this pass.
+ * with or without this pass. On a rare day no tranche awaits verification: the latest one does.
  */
 function ensureEveryStageAndStatus(r: TRandom, at: TClock, d: Pick<TRows, "projects" | "events" | "tranches" | "activities"> & { today: string }) {
   const lastSign = new Map<string, string>();
@@ -531,6 +531,12 @@ function ensureEveryStageAndStatus(r: TRandom, at: TClock, d: Pick<TRows, "proje
       });
       Object.assign(p, { status, statusReason: reason, stageSince: date, updatedAt: recordedAt > p.updatedAt! ? recordedAt : p.updatedAt });
     }
+  // the verification queue is never empty: on a day when no recent report is still waiting, the
+  // latest one is (in practice this year's, after every lock the demo sets)
+  if (d.tranches.length && !d.tranches.some((t) => t.status === "pending")) {
+    const latest = d.tranches.reduce((a, b) => (b.arrivedOn > a.arrivedOn ? b : a));
+    Object.assign(latest, { status: "pending", verifiedBy: null, verifiedAt: null, rejectReason: null });
+  }
 }
 
 /**
